@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * act.c: what a finding becomes.  The action is the first that applies of:
+ * a command-line override for the rule id, for the category, for "*"; the
+ * rule's own; its category's; tag.  Replacements are built from the pack's
+ * tag names and the shape of the value, never copied from it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "phiscrub-int.h"
+
+#define REDACT_MARKER	"[REDACTED]"
+
+const char *
+px_action_name(enum phi_action a)
+{
+	switch (a) {
+	case PHI_ACT_REDACT:
+		return "redact";
+	case PHI_ACT_MASK:
+		return "mask";
+	case PHI_ACT_KEEP:
+		return "keep";
+	default:
+		return "tag";
+	}
+}
+
+enum phi_action
+phi_action_parse(const char *s)
+{
+	if (strcmp(s, "tag") == 0)
+		return PHI_ACT_TAG;
+	if (strcmp(s, "redact") == 0)
+		return PHI_ACT_REDACT;
+	if (strcmp(s, "mask") == 0)
+		return PHI_ACT_MASK;
+	if (strcmp(s, "keep") == 0)
+		return PHI_ACT_KEEP;
+	return PHI_ACT_DEFAULT;
+}
+
+const struct px_category *
+px_category_of(const struct phi_engine *eng, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < eng->spec.ncats; i++)
+		if (strcmp(eng->spec.cats[i].name, name) == 0)
+			return &eng->spec.cats[i];
+	return NULL;
+}
+
+static enum phi_action
+override(const struct phi_engine *eng, const char *what)
+{
+	size_t i;
+
+	for (i = eng->novr; i-- > 0; )
+		if (strcmp(eng->ovr[i].what, what) == 0)
+			return eng->ovr[i].act;
+	return PHI_ACT_DEFAULT;
+}
+
+enum phi_action
+px_action_of(const struct phi_engine *eng, const struct px_rule *r)
+{
+	const struct px_category *c;
+	enum phi_action a;
+
+	if ((a = override(eng, r->id)) != PHI_ACT_DEFAULT ||
+	    (a = override(eng, r->category)) != PHI_ACT_DEFAULT ||
+	    (a = override(eng, "*")) != PHI_ACT_DEFAULT)
+		return a;
+	if (r->action != PHI_ACT_DEFAULT)
+		return r->action;
+	if ((c = px_category_of(eng, r->category)) != NULL &&
+	    c->action != PHI_ACT_DEFAULT)
+		return c->action;
+	return PHI_ACT_TAG;
+}
+
+/*
+ * Mask: every letter or digit (one code point) becomes '*'; punctuation and
+ * spaces stay, so the shape survives.  The last `keep` letters or digits
+ * may be kept when the pack asks (not Safe Harbor: see phiscrub-rules(5)).
+ */
+static int
+mask(const char *v, size_t len, int keep, char *out, size_t cap,
+    size_t *outlen)
+{
+	size_t i, o = 0, nalnum = 0, seen = 0, limit;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if ((c & 0xc0) == 0x80)
+			continue;
+		if (c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a'
+		    && (c | 0x20) <= 'z'))
+			nalnum++;
+	}
+	limit = keep > 0 && (size_t)keep < nalnum ? nalnum - (size_t)keep :
+	    (keep > 0 ? 0 : nalnum);
+	for (i = 0; i < len; ) {
+		unsigned char c = (unsigned char)v[i];
+		size_t n = 1;
+		int alnum;
+
+		if (c >= 0x80)
+			while (i + n < len && ((unsigned char)v[i + n] &
+			    0xc0) == 0x80)
+				n++;
+		alnum = c >= 0x80 || (c >= '0' && c <= '9') ||
+		    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+		if (alnum && seen++ < limit) {
+			if (o + 1 > cap)
+				return PHI_ELIMIT;
+			out[o++] = '*';
+		} else {
+			if (o + n > cap)
+				return PHI_ELIMIT;
+			memcpy(out + o, v + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	*outlen = o;
+	return PHI_OK;
+}
+
+static int
+put(const char *s, char *out, size_t cap, size_t *outlen)
+{
+	size_t n = strlen(s);
+
+	if (n > cap)
+		return PHI_ELIMIT;
+	memcpy(out, s, n);
+	*outlen = n;
+	return PHI_OK;
+}
+
+/*
+ * Render the replacement of value v (len bytes) found by rule r (NULL for an
+ * unevaluated region) into out.  cap must be at least len + 64.
+ */
+int
+px_act_render(const struct phi_engine *eng, const struct px_rule *r,
+    const char *v, size_t len, char *out, size_t cap, size_t *outlen)
+{
+	const struct px_category *c;
+	char tag[96];
+
+	if (r == NULL)
+		return put("[UNEVALUATED]", out, cap, outlen);
+	c = px_category_of(eng, r->category);
+	switch (px_action_of(eng, r)) {
+	case PHI_ACT_REDACT:
+		return put(REDACT_MARKER, out, cap, outlen);
+	case PHI_ACT_MASK:
+		return mask(v, len, c != NULL ? c->keep : 0, out, cap, outlen);
+	case PHI_ACT_KEEP:
+		if (len > cap)
+			return PHI_ELIMIT;
+		memcpy(out, v, len);
+		*outlen = len;
+		return PHI_OK;
+	default:
+		snprintf(tag, sizeof(tag), "[%s]", c != NULL && c->tag != NULL ?
+		    c->tag : r->category);
+		return put(tag, out, cap, outlen);
+	}
+}

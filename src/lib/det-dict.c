@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * det-dict.c: dictionary rules.  The unit is tokenized once (letters,
+ * digits, and ' or - inside a word), every alphabetic token folded and
+ * hashed once; each dictionary rule is then a table probe per token, with
+ * bigrams and trigrams for multi-word entries.  ICU is reached only for
+ * tokens with non-ASCII letters (uni.c).
+ */
+#include <string.h>
+
+#include "phiscrub-int.h"
+
+/* Longest token folded; longer runs of letters are not names. */
+#define TOKEN_MAX	64
+
+static int
+ascii_alpha(unsigned char c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static int
+ascii_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Length of the word character at text[i], or 0. */
+static size_t
+word_char(const char *text, size_t len, size_t i, int *alpha)
+{
+	unsigned char c = (unsigned char)text[i];
+	size_t n;
+
+	if (ascii_alpha(c))
+		return 1;
+	if (ascii_digit(c)) {
+		*alpha = 0;
+		return 1;
+	}
+	if (c < 0x80)
+		return 0;
+	if (px_is_letter_at(text, len, i, &n) == 1)
+		return n;
+	return 0;
+}
+
+static uint8_t
+case_class(const char *s, size_t len)
+{
+	size_t i, upper = 0, lower = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			upper++;
+		else if (c >= 'a' && c <= 'z')
+			lower++;
+		else if (c >= 0x80 && (c & 0xc0) != 0x80) {
+			if (px_utf8_is_upper(s + i, len - i))
+				upper++;
+			else if (px_utf8_is_lower(s + i, len - i))
+				lower++;
+		}
+	}
+	if (px_utf8_is_upper(s, len))
+		return (lower == 0 && upper >= 2) ? PX_CASE_UPPER :
+		    PX_CASE_TITLE;
+	return PX_CASE_LOWER;
+}
+
+/*
+ * Split text[0..len) into tokens in sc->tok, folding alphabetic ones into
+ * sc->fold.  Returns PHI_OK, PHI_ENOMEM or PHI_EUNICODE.
+ */
+int
+px_tokenize(struct px_scratch *sc, const char *text, size_t len)
+{
+	size_t i = 0, n;
+	int rc;
+
+	sc->ntok = 0;
+	sc->foldlen = 0;
+	while (i < len) {
+		struct px_token *t;
+		size_t start;
+		int alpha = 1;
+
+		if ((n = word_char(text, len, i, &alpha)) == 0) {
+			i++;
+			continue;
+		}
+		start = i;
+		i += n;
+		for (;;) {
+			if (i < len && (n = word_char(text, len, i, &alpha))
+			    != 0) {
+				i += n;
+				continue;
+			}
+			/* ' or - joins letters: O'Brien, Smith-Jones; 's ends */
+			if (i + 1 < len && (text[i] == '\'' ||
+			    text[i] == '-') && ascii_alpha((unsigned char)
+			    text[i + 1]) && !(text[i] == '\'' &&
+			    (text[i + 1] | 0x20) == 's' && (i + 2 >= len ||
+			    !ascii_alpha((unsigned char)text[i + 2])))) {
+				i++;
+				continue;
+			}
+			break;
+		}
+		if (px_grow((void **)&sc->tok, &sc->tokcap, sc->ntok + 1,
+		    sizeof(*sc->tok)) != PHI_OK)
+			return PHI_ENOMEM;
+		t = &sc->tok[sc->ntok++];
+		memset(t, 0, sizeof(*t));
+		t->start = start;
+		t->end = i;
+		t->alpha = (uint8_t)alpha;
+		if (!alpha || i - start > TOKEN_MAX)
+			continue;
+		t->cls = case_class(text + start, i - start);
+		if (px_grow((void **)&sc->fold, &sc->foldcap, sc->foldlen +
+		    TOKEN_MAX * 3, 1) != PHI_OK)
+			return PHI_ENOMEM;
+		rc = px_fold(text + start, i - start, sc->fold + sc->foldlen,
+		    TOKEN_MAX * 3, &n);
+		if (rc == PHI_ELIMIT) {
+			t->alpha = 0;
+			continue;
+		}
+		if (rc != PHI_OK)
+			return rc;
+		t->foff = (uint32_t)sc->foldlen;
+		t->flen = (uint16_t)n;
+		t->hash = px_hash(sc->fold + sc->foldlen, n);
+		sc->foldlen += n;
+	}
+	return PHI_OK;
+}
+
+static int
+in_any(const struct phi_engine *eng, const int *idx, size_t n,
+    const struct px_scratch *sc, const struct px_token *t)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (px_dict_has(eng->spec.dicts[idx[i]], t->hash,
+		    sc->fold + t->foff, t->flen))
+			return 1;
+	return 0;
+}
+
+/* Only blanks between tokens a and b? */
+static int
+blank_between(const char *text, size_t a, size_t b)
+{
+	size_t i;
+
+	if (b <= a || b - a > 3)
+		return 0;
+	for (i = a; i < b; i++)
+		if (text[i] != ' ' && text[i] != '\t')
+			return 0;
+	return 1;
+}
+
+/*
+ * Look up tokens i.. as an n-gram: returns the number of tokens of the
+ * longest entry of d starting at token i, or 0.
+ */
+static int
+ngram(const struct px_dict *d, const struct px_scratch *sc,
+    const char *text, size_t i)
+{
+	char key[PX_DICT_ENTRY_MAX * 4];
+	int n, k;
+
+	for (n = d->max_words; n >= 2; n--) {
+		size_t klen = 0;
+		uint64_t h;
+
+		if (i + (size_t)n > sc->ntok)
+			continue;
+		for (k = 0; k < n; k++) {
+			const struct px_token *t = &sc->tok[i + k];
+
+			if (!t->alpha || t->flen == 0 ||
+			    klen + t->flen + 1 >= sizeof(key))
+				break;
+			if (k > 0) {
+				if (!blank_between(text, sc->tok[i + k - 1].end,
+				    t->start))
+					break;
+				key[klen++] = ' ';
+			}
+			memcpy(key + klen, sc->fold + t->foff, t->flen);
+			klen += t->flen;
+		}
+		if (k < n)
+			continue;
+		h = px_hash(key, klen);
+		if (px_dict_has(d, h, key, klen))
+			return n;
+	}
+	if (sc->tok[i].alpha && sc->tok[i].flen > 0 &&
+	    px_dict_has(d, sc->tok[i].hash, sc->fold + sc->tok[i].foff,
+	    sc->tok[i].flen))
+		return 1;
+	return 0;
+}
+
+/* May token t extend a name found next to it? */
+static int
+name_like(const struct phi_engine *eng, const struct px_rule *r,
+    const struct px_scratch *sc, const struct px_token *t)
+{
+	if (!t->alpha || t->flen == 0)
+		return 0;
+	if (!(t->cls & (PX_CASE_TITLE | PX_CASE_UPPER)))
+		return 0;
+	if (t->end - t->start == 1)		/* an initial */
+		return 1;
+	if (in_any(eng, r->ambiguous_idx, r->nambiguous, sc, t) ||
+	    in_any(eng, r->exclude_idx, r->nexclude, sc, t))
+		return 0;
+	return 1;
+}
+
+/* Gap between names: blanks, or an initial's period and blanks. */
+static int
+name_gap(const char *text, size_t a, size_t b)
+{
+	if (a < b && text[a] == '.')
+		a++;
+	return blank_between(text, a, b);
+}
+
+int
+px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
+    struct px_scratch *sc, const char *text, size_t len, size_t from,
+    size_t to, struct px_findings *fs)
+{
+	const struct px_dict *d = eng->spec.dicts[r->dict_idx];
+	size_t i;
+
+	for (i = 0; i < sc->ntok; i++) {
+		const struct px_token *t = &sc->tok[i];
+		size_t s, e, j, last;
+		double score;
+		int n, amb;
+
+		if (t->start >= to)
+			break;
+		if (!t->alpha || t->flen == 0 || !(t->cls & r->cases) ||
+		    (int)(t->end - t->start) < r->min_len)
+			continue;
+		if ((n = ngram(d, sc, text, i)) == 0)
+			continue;
+		last = i + (size_t)n - 1;
+		s = t->start;
+		e = sc->tok[last].end;
+		if (e <= from)
+			continue;
+		amb = n == 1 && (in_any(eng, r->ambiguous_idx, r->nambiguous,
+		    sc, t) || in_any(eng, r->exclude_idx, r->nexclude, sc, t));
+		if (n == 1 && in_any(eng, r->exclude_idx, r->nexclude, sc, t))
+			continue;
+		score = px_context_score(r, amb ? r->ambiguous_score :
+		    r->score, text, len, s, e);
+		if (score < 0)
+			continue;
+		if (r->expand && score >= eng->spec.threshold) {
+			for (j = last + 1; j < sc->ntok && j <= last + 3; j++) {
+				if (!name_gap(text, sc->tok[j - 1].end,
+				    sc->tok[j].start) ||
+				    !name_like(eng, r, sc, &sc->tok[j]))
+					break;
+				e = sc->tok[j].end;
+			}
+			for (j = i; j > 0 && j + 3 > i; j--) {
+				if (!name_gap(text, sc->tok[j - 1].end,
+				    sc->tok[j].start) ||
+				    !name_like(eng, r, sc, &sc->tok[j - 1]))
+					break;
+				s = sc->tok[j - 1].start;
+			}
+		}
+		if (px_findings_add(fs, s, e, r, score, 0) != PHI_OK)
+			return PHI_ENOMEM;
+		i = last;
+	}
+	return PHI_OK;
+}

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dict.c: dictionaries of folded words and phrases.  A dictionary is an
+ * open-addressing table of 64-bit FNV-1a hashes with the folded entry kept
+ * in an arena for an exact compare, so a lookup is one hash and, almost
+ * always, one probe.  Entries are folded once at load time (uni.c);
+ * multi-word entries are stored with single spaces between folded words.
+ */
+#include <string.h>
+
+#include "phiscrub-int.h"
+
+#define FNV_OFFSET	0xcbf29ce484222325ULL
+#define FNV_PRIME	0x100000001b3ULL
+
+uint64_t
+px_hash_more(uint64_t h, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+/* Hash of a folded string; never 0, which marks an empty slot. */
+uint64_t
+px_hash(const char *s, size_t len)
+{
+	uint64_t h = px_hash_more(FNV_OFFSET, s, len);
+
+	return h != 0 ? h : 1;
+}
+
+struct px_dict *
+px_dict_new(const char *name, const char *file, const char *dir)
+{
+	struct px_dict *d;
+
+	if ((d = px_calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	d->name = px_strdup(name);
+	d->file = px_strdup(file != NULL ? file : "");
+	d->dir = px_strdup(dir != NULL ? dir : "");
+	if (d->name == NULL || d->file == NULL || d->dir == NULL) {
+		px_dict_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+px_dict_free(struct px_dict *d)
+{
+	if (d == NULL)
+		return;
+	px_free(d->name);
+	px_free(d->file);
+	px_free(d->dir);
+	px_free(d->text);
+	px_free(d->hashes);
+	px_free(d->offs);
+	px_free(d->arena);
+	px_free(d);
+}
+
+int
+px_dict_has(const struct px_dict *d, uint64_t h, const char *s, size_t len)
+{
+	size_t mask, i;
+
+	if (d == NULL || d->nslots == 0)
+		return 0;
+	mask = d->nslots - 1;
+	for (i = (size_t)h & mask; d->hashes[i] != 0; i = (i + 1) & mask) {
+		const char *e;
+
+		if (d->hashes[i] != h)
+			continue;
+		e = d->arena + d->offs[i];
+		if (strlen(e) == len && memcmp(e, s, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+insert(struct px_dict *d, const char *key, size_t len, size_t *arena_cap)
+{
+	uint64_t h = px_hash(key, len);
+	size_t mask = d->nslots - 1, i;
+
+	for (i = (size_t)h & mask; d->hashes[i] != 0; i = (i + 1) & mask)
+		if (d->hashes[i] == h &&
+		    strcmp(d->arena + d->offs[i], key) == 0)
+			return PHI_OK;		/* duplicate after folding */
+	if (px_grow((void **)&d->arena, arena_cap, d->arena_len + len + 1,
+	    1) != PHI_OK)
+		return PHI_ENOMEM;
+	memcpy(d->arena + d->arena_len, key, len + 1);
+	d->hashes[i] = h;
+	d->offs[i] = (uint32_t)d->arena_len;
+	d->arena_len += len + 1;
+	d->nentries++;
+	return PHI_OK;
+}
+
+/*
+ * Fold one line into key: each word folded, words joined by one space.
+ * Returns the number of words, 0 for an empty line, or a negative status.
+ */
+static int
+fold_entry(const char *s, size_t len, char *key, size_t cap, size_t *klen)
+{
+	size_t i = 0, n, out = 0;
+	int words = 0, rc;
+
+	while (i < len) {
+		size_t j;
+
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i >= len)
+			break;
+		for (j = i; j < len && s[j] != ' ' && s[j] != '\t'; j++)
+			;
+		if (words > 0) {
+			if (out + 1 >= cap)
+				return PHI_ELIMIT;
+			key[out++] = ' ';
+		}
+		if ((rc = px_fold(s + i, j - i, key + out, cap - out - 1,
+		    &n)) != PHI_OK)
+			return rc;
+		out += n;
+		words++;
+		i = j;
+	}
+	key[out] = '\0';
+	*klen = out;
+	return words;
+}
+
+/*
+ * Load entries from text: one per line, '#' starts a comment line, blank
+ * lines ignored.  Errors name the dictionary and line, never an entry.
+ */
+int
+px_dict_load(struct px_dict *d, const char *text, size_t len,
+    struct phi_error *err)
+{
+	char key[PX_DICT_ENTRY_MAX * 4];
+	size_t nlines = 0, i, arena_cap = 0, klen = 0;
+	const char *p, *end = text + len;
+	int line = 0, words, rc;
+
+	if (len > PX_DICT_MAX_BYTES)
+		return px_error(err, PHI_ELIMIT,
+		    "dictionary '%s' is larger than %d bytes", d->name,
+		    PX_DICT_MAX_BYTES);
+	for (i = 0; i < len; i++)
+		if (text[i] == '\n')
+			nlines++;
+	d->nslots = 16;
+	while (d->nslots < (nlines + 1) * 2)
+		d->nslots *= 2;
+	d->hashes = px_calloc(d->nslots, sizeof(*d->hashes));
+	d->offs = px_calloc(d->nslots, sizeof(*d->offs));
+	if (d->hashes == NULL || d->offs == NULL)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	for (p = text; p < end; ) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+
+		line++;
+		if (l > 0 && p[l - 1] == '\r')
+			l--;
+		if (l > 0 && p[0] != '#') {
+			if (px_utf8_valid_prefix(p, l) != l)
+				return px_error(err, PHI_EPACK,
+				    "dictionary '%s' line %d: invalid UTF-8",
+				    d->name, line);
+			if (l >= PX_DICT_ENTRY_MAX)
+				return px_error(err, PHI_EPACK,
+				    "dictionary '%s' line %d: entry longer "
+				    "than %d bytes", d->name, line,
+				    PX_DICT_ENTRY_MAX);
+			words = fold_entry(p, l, key, sizeof(key), &klen);
+			if (words < 0)
+				return px_error(err, words,
+				    "dictionary '%s' line %d: %s", d->name,
+				    line, phi_strerror(words));
+			if (words > PX_DICT_NGRAM_MAX)
+				return px_error(err, PHI_EPACK,
+				    "dictionary '%s' line %d: more than %d "
+				    "words", d->name, line, PX_DICT_NGRAM_MAX);
+			if (words > 0) {
+				if ((rc = insert(d, key, klen, &arena_cap)) !=
+				    PHI_OK)
+					return px_error(err, rc,
+					    "out of memory");
+				if (words > d->max_words)
+					d->max_words = words;
+			}
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	return PHI_OK;
+}

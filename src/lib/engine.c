@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine.c: configuration and the compiled engine.  A configuration records
+ * the packs as named (and parses them at once, so errors surface early); an
+ * engine replays them into its own specification, loads dictionaries,
+ * compiles every regex and is read-only from then on, so threads may share
+ * it.  Per-stream scratch space (match data, JIT stack, token buffers) lives
+ * in struct px_scratch.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "phiscrub-int.h"
+
+#define DEFAULT_PACK		"safe-harbor"
+#define DEFAULT_THRESHOLD	0.5
+
+int
+phi_config_create(struct phi_config **cfg)
+{
+	if (cfg == NULL)
+		return PHI_EINVAL;
+	if ((*cfg = px_calloc(1, sizeof(**cfg))) == NULL)
+		return PHI_ENOMEM;
+	(*cfg)->jit = 1;
+	return PHI_OK;
+}
+
+static void
+sources_free(struct phi_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsrc; i++) {
+		px_free(cfg->src[i].name);
+		px_free(cfg->src[i].text);
+		px_free(cfg->src[i].label);
+		px_free(cfg->src[i].dir);
+	}
+	px_free(cfg->src);
+}
+
+void
+phi_config_destroy(struct phi_config *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	px_spec_free(&cfg->spec);
+	sources_free(cfg);
+	for (i = 0; i < cfg->novr; i++)
+		px_free(cfg->ovr[i].what);
+	px_free(cfg->ovr);
+	px_free(cfg);
+}
+
+static int
+add_source(struct phi_config *cfg, const char *name, const char *text,
+    size_t len, const char *label, const char *dir)
+{
+	struct px_source *s;
+	size_t cap = cfg->nsrc;
+
+	if (px_grow((void **)&cfg->src, &cap, cfg->nsrc + 1,
+	    sizeof(*cfg->src)) != PHI_OK)
+		return PHI_ENOMEM;
+	s = &cfg->src[cfg->nsrc];
+	memset(s, 0, sizeof(*s));
+	if (name != NULL && (s->name = px_strdup(name)) == NULL)
+		return PHI_ENOMEM;
+	if (text != NULL && (s->text = px_strndup(text, len)) == NULL)
+		goto nomem;
+	s->len = len;
+	if (label != NULL && (s->label = px_strdup(label)) == NULL)
+		goto nomem;
+	if (dir != NULL && (s->dir = px_strdup(dir)) == NULL)
+		goto nomem;
+	cfg->nsrc++;
+	return PHI_OK;
+nomem:
+	px_free(s->name);
+	px_free(s->text);
+	px_free(s->label);
+	return PHI_ENOMEM;
+}
+
+int
+phi_config_add_pack(struct phi_config *cfg, const char *name,
+    struct phi_error *err)
+{
+	int rc;
+
+	if (cfg == NULL || name == NULL)
+		return px_error(err, PHI_EINVAL, "no configuration or name");
+	if ((rc = px_pack_add(cfg, name, err)) != PHI_OK)
+		return rc;
+	if (add_source(cfg, name, NULL, 0, NULL, NULL) != PHI_OK)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	return PHI_OK;
+}
+
+int
+phi_config_add_pack_string(struct phi_config *cfg, const char *yaml,
+    size_t len, const char *source, const char *dir, struct phi_error *err)
+{
+	int rc;
+
+	if (cfg == NULL || yaml == NULL)
+		return px_error(err, PHI_EINVAL, "no configuration or text");
+	if ((rc = px_pack_load_string(cfg, yaml, len, source, dir, err)) !=
+	    PHI_OK)
+		return rc;
+	if (add_source(cfg, NULL, yaml, len, source, dir) != PHI_OK)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	return PHI_OK;
+}
+
+int
+phi_config_set_action(struct phi_config *cfg, const char *what,
+    enum phi_action act)
+{
+	size_t cap;
+
+	if (cfg == NULL || what == NULL || act == PHI_ACT_DEFAULT)
+		return PHI_EINVAL;
+	cap = cfg->novr;
+	if (px_grow((void **)&cfg->ovr, &cap, cfg->novr + 1,
+	    sizeof(*cfg->ovr)) != PHI_OK)
+		return PHI_ENOMEM;
+	if ((cfg->ovr[cfg->novr].what = px_strdup(what)) == NULL)
+		return PHI_ENOMEM;
+	cfg->ovr[cfg->novr++].act = act;
+	return PHI_OK;
+}
+
+void
+phi_config_set_on_error(struct phi_config *cfg, enum phi_on_error oe)
+{
+	if (cfg != NULL)
+		cfg->on_error = oe;
+}
+
+void
+phi_config_set_jit(struct phi_config *cfg, int on)
+{
+	if (cfg != NULL)
+		cfg->jit = on;
+}
+
+static int
+dict_index(const struct px_spec *sp, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sp->ndicts; i++)
+		if (strcmp(sp->dicts[i]->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+dict_indexes(const struct px_spec *sp, const struct px_rule *r, char **names,
+    size_t n, int **out, struct phi_error *err)
+{
+	size_t i;
+
+	if (n == 0)
+		return PHI_OK;
+	if ((*out = px_calloc(n, sizeof(int))) == NULL)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		if (((*out)[i] = dict_index(sp, names[i])) < 0)
+			return px_error_at(err, r->source, r->line, 1,
+			    "rule '%s': unknown dictionary '%s'", r->id,
+			    names[i]);
+	return PHI_OK;
+}
+
+/* Load dictionaries, resolve names, compile patterns. */
+static int
+compile(struct phi_engine *eng, struct phi_error *err)
+{
+	struct px_spec *sp = &eng->spec;
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < sp->ndisabled; i++) {
+		for (j = 0; j < sp->nrules; j++)
+			if (strcmp(sp->rules[j]->id, sp->disabled[i]) == 0)
+				break;
+		if (j == sp->nrules)
+			return px_error(err, PHI_EPACK, "disable: no rule "
+			    "with id '%s'", sp->disabled[i]);
+		sp->rules[j]->disabled = 1;
+	}
+	for (i = 0; i < sp->ndicts; i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		int borrowed;
+
+		rc = px_pack_read_dict(sp->dicts[i], &buf, &len, err);
+		if (rc < 0)
+			return rc;
+		borrowed = rc == 1;	/* built-in text stays in the binary */
+		rc = px_dict_load(sp->dicts[i], buf, len, err);
+		if (!borrowed)
+			px_free(buf);
+		if (rc != PHI_OK)
+			return rc;
+	}
+	if ((eng->active = px_calloc(sp->nrules + 1, sizeof(*eng->active))) ==
+	    NULL)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	for (i = 0; i < sp->nrules; i++) {
+		struct px_rule *r = sp->rules[i];
+
+		if (r->disabled)
+			continue;
+		if (r->kind == PX_RULE_REGEX) {
+			uint32_t cap = 0;
+
+			if ((rc = px_regex_compile(r, eng->jit, err)) != PHI_OK)
+				return rc;
+			pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT,
+			    &cap);
+			if (cap > eng->max_groups)
+				eng->max_groups = cap;
+		} else {
+			if ((r->dict_idx = dict_index(sp, r->dict)) < 0)
+				return px_error_at(err, r->source, r->line, 1,
+				    "rule '%s': unknown dictionary '%s'",
+				    r->id, r->dict);
+			if ((rc = dict_indexes(sp, r, r->ambiguous,
+			    r->nambiguous, &r->ambiguous_idx, err)) != PHI_OK ||
+			    (rc = dict_indexes(sp, r, r->exclude, r->nexclude,
+			    &r->exclude_idx, err)) != PHI_OK)
+				return rc;
+			eng->has_dict_rules = 1;
+		}
+		eng->active[eng->nactive++] = r;
+	}
+	if (!sp->threshold_set)
+		sp->threshold = DEFAULT_THRESHOLD;
+	return PHI_OK;
+}
+
+int
+phi_engine_create(const struct phi_config *cfg, struct phi_engine **engp,
+    struct phi_error *err)
+{
+	struct phi_config *tmp = NULL;
+	struct phi_engine *eng;
+	size_t i;
+	int rc;
+
+	if (cfg == NULL || engp == NULL)
+		return px_error(err, PHI_EINVAL, "no configuration");
+	*engp = NULL;
+	if ((rc = phi_config_create(&tmp)) != PHI_OK)
+		return px_error(err, rc, "out of memory");
+	/* replay the packs into a fresh spec that the engine will own */
+	if (cfg->nsrc == 0)
+		rc = px_pack_add(tmp, DEFAULT_PACK, err);
+	for (i = 0; i < cfg->nsrc && rc == PHI_OK; i++) {
+		const struct px_source *s = &cfg->src[i];
+
+		rc = s->name != NULL ? px_pack_add(tmp, s->name, err) :
+		    px_pack_load_string(tmp, s->text, s->len, s->label,
+		    s->dir, err);
+	}
+	if (rc != PHI_OK) {
+		phi_config_destroy(tmp);
+		return rc;
+	}
+	if ((eng = px_calloc(1, sizeof(*eng))) == NULL) {
+		phi_config_destroy(tmp);
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	}
+	eng->spec = tmp->spec;
+	memset(&tmp->spec, 0, sizeof(tmp->spec));
+	phi_config_destroy(tmp);
+	eng->on_error = cfg->on_error;
+	eng->jit = cfg->jit;
+	if (cfg->novr > 0) {
+		if ((eng->ovr = px_calloc(cfg->novr, sizeof(*eng->ovr))) ==
+		    NULL) {
+			phi_engine_destroy(eng);
+			return px_error(err, PHI_ENOMEM, "out of memory");
+		}
+		for (i = 0; i < cfg->novr; i++) {
+			eng->ovr[i].act = cfg->ovr[i].act;
+			if ((eng->ovr[i].what = px_strdup(cfg->ovr[i].what)) ==
+			    NULL) {
+				phi_engine_destroy(eng);
+				return px_error(err, PHI_ENOMEM,
+				    "out of memory");
+			}
+			eng->novr++;
+		}
+	}
+	if ((rc = compile(eng, err)) != PHI_OK) {
+		phi_engine_destroy(eng);
+		return rc;
+	}
+	*engp = eng;
+	return PHI_OK;
+}
+
+void
+phi_engine_destroy(struct phi_engine *eng)
+{
+	size_t i;
+
+	if (eng == NULL)
+		return;
+	px_spec_free(&eng->spec);
+	px_free(eng->active);
+	for (i = 0; i < eng->novr; i++)
+		px_free(eng->ovr[i].what);
+	px_free(eng->ovr);
+	px_free(eng);
+}
+
+size_t
+phi_engine_rule_count(const struct phi_engine *eng)
+{
+	return eng != NULL ? eng->nactive : 0;
+}
+
+int
+phi_engine_pack(const struct phi_engine *eng, size_t i, const char **name,
+    const char **version)
+{
+	if (eng == NULL || i >= eng->spec.npacks)
+		return PHI_EINVAL;
+	*name = eng->spec.packs[i].name;
+	*version = eng->spec.packs[i].version;
+	return PHI_OK;
+}
+
+size_t
+phi_engine_example_count(const struct phi_engine *eng)
+{
+	return eng != NULL ? eng->spec.nexamples : 0;
+}
+
+int
+phi_engine_example_get(const struct phi_engine *eng, size_t i,
+    struct phi_example *ex)
+{
+	const struct px_example *e;
+
+	if (eng == NULL || i >= eng->spec.nexamples || ex == NULL)
+		return PHI_EINVAL;
+	e = &eng->spec.examples[i];
+	ex->pack = e->pack;
+	ex->rule = e->rule;
+	ex->source = e->source;
+	ex->line = e->line;
+	ex->in = e->in;
+	ex->out = e->out;
+	return PHI_OK;
+}
+
+int
+px_scratch_init(const struct phi_engine *eng, struct px_scratch *sc,
+    struct phi_error *err)
+{
+	pcre2_general_context *g;
+
+	memset(sc, 0, sizeof(*sc));
+	if ((g = px_pcre2_gctx()) == NULL)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	sc->md = pcre2_match_data_create(eng->max_groups + 1, g);
+	sc->mctx = pcre2_match_context_create(g);
+	if (eng->jit)
+		sc->jstack = pcre2_jit_stack_create(32 * 1024,
+		    PX_JIT_STACK_MAX, g);
+	pcre2_general_context_free(g);
+	if (sc->md == NULL || sc->mctx == NULL || (eng->jit &&
+	    sc->jstack == NULL)) {
+		px_scratch_free(sc);
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	}
+	pcre2_set_match_limit(sc->mctx, eng->spec.match_limit != 0 ?
+	    (uint32_t)eng->spec.match_limit : PX_MATCH_LIMIT);
+	pcre2_set_depth_limit(sc->mctx, eng->spec.depth_limit != 0 ?
+	    (uint32_t)eng->spec.depth_limit : PX_DEPTH_LIMIT);
+	pcre2_set_heap_limit(sc->mctx, PX_HEAP_LIMIT_KIB);
+	if (sc->jstack != NULL)
+		pcre2_jit_stack_assign(sc->mctx, NULL, sc->jstack);
+	return PHI_OK;
+}
+
+void
+px_scratch_free(struct px_scratch *sc)
+{
+	pcre2_match_data_free(sc->md);
+	pcre2_match_context_free(sc->mctx);
+	pcre2_jit_stack_free(sc->jstack);
+	px_free(sc->tok);
+	if (sc->fold != NULL)
+		px_wipe_free(sc->fold, sc->foldcap);
+	memset(sc, 0, sizeof(*sc));
+}
+
+/*
+ * Run every rule over text[0..len), keeping findings that touch [from, to),
+ * then resolve them.  On a detector failure the whole of [from, to) becomes
+ * one error finding: fail closed.  Returns PHI_OK or that failure's status.
+ */
+int
+px_detect(const struct phi_engine *eng, struct px_scratch *sc,
+    const char *text, size_t len, size_t from, size_t to,
+    struct px_findings *fs)
+{
+	size_t i;
+	int rc = PHI_OK;
+
+	fs->n = 0;
+	if (eng->has_dict_rules)
+		rc = px_tokenize(sc, text, len);
+	for (i = 0; i < eng->nactive && rc == PHI_OK; i++) {
+		const struct px_rule *r = eng->active[i];
+
+		if (r->kind == PX_RULE_REGEX)
+			rc = px_regex_run(eng, r, sc, text, len, from, to, fs);
+		else
+			rc = px_dict_run(eng, r, sc, text, len, from, to, fs);
+	}
+	if (rc != PHI_OK) {
+		fs->n = 0;
+		if (px_findings_add(fs, from, to, NULL, 1.0, rc) != PHI_OK)
+			return PHI_ENOMEM;
+		return rc;
+	}
+	px_resolve(eng, fs, text);
+	return PHI_OK;
+}

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * phiscrub-int.h: private structures and px_ prototypes of libphiscrub,
+ * grouped by the file that defines them.
+ */
+#ifndef PHISCRUB_INT_H
+#define PHISCRUB_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "phiscrub.h"
+#include "phiscrub-limits.h"
+
+#define PX_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Validators a regex rule can ask for (bit mask). */
+enum px_validator {
+	PX_VAL_DATE = 1 << 0,	/* month 1-12, day valid for the month */
+	PX_VAL_LUHN = 1 << 1,	/* Luhn check digit */
+	PX_VAL_SSN = 1 << 2,	/* SSA area/group/serial ranges */
+	PX_VAL_IPV4 = 1 << 3,	/* four octets 0-255 */
+	PX_VAL_AGE90 = 1 << 4,	/* the first number is 90..130 */
+	PX_VAL_YEAR = 1 << 5	/* a 4-digit year in 1880..2100 */
+};
+
+/* Token case classes a dictionary rule accepts (bit mask). */
+enum px_case {
+	PX_CASE_LOWER = 1 << 0,
+	PX_CASE_TITLE = 1 << 1,
+	PX_CASE_UPPER = 1 << 2
+};
+
+struct px_context {
+	char **words;		/* folded context words or phrases */
+	size_t nwords;
+	int window;		/* bytes before and after the span */
+	int required;		/* drop the finding without context */
+	double boost;		/* added to the score when context is found */
+	int before_only;	/* look before the span only */
+};
+
+enum px_rule_kind { PX_RULE_REGEX, PX_RULE_DICT };
+
+/*
+ * struct px_rule - one compiled rule.  Strings and the regex are owned by
+ * the rule and freed by px_rule_free().  After engine creation, read-only.
+ */
+struct px_rule {
+	char *id;
+	char *category;
+	int kind;
+	int pack;			/* index into engine packs */
+	enum phi_action action;		/* PHI_ACT_DEFAULT: inherit */
+	int disabled;
+	double score;
+	double ambiguous_score;
+	int priority;
+	/* regex */
+	char *pattern;
+	pcre2_code *re;
+	int caseless;
+	int group;			/* capture group that is the PHI; 0 = all */
+	unsigned validators;
+	/* dictionary */
+	char *dict;			/* dictionary name */
+	int dict_idx;
+	char **ambiguous;		/* dictionaries whose words need context */
+	size_t nambiguous;
+	int *ambiguous_idx;
+	char **exclude;			/* dictionaries whose words never match */
+	size_t nexclude;
+	int *exclude_idx;
+	unsigned cases;
+	int expand;			/* grow over adjacent name-like tokens */
+	double adjacent_boost;		/* when next to a finding of its kind */
+	int min_len;
+	struct px_context ctx;
+	/* where it was defined, for diagnostics */
+	char *source;
+	int line;
+};
+
+struct px_category {
+	char *name;
+	char *tag;
+	enum phi_action action;
+	int keep;			/* mask: trailing characters kept */
+};
+
+struct px_example {
+	char *pack;
+	char *rule;
+	char *source;
+	int line;
+	char *in;
+	char *out;			/* NULL: unchanged */
+};
+
+struct px_pack {
+	char *name;
+	char *version;
+};
+
+/* A set of folded strings: open addressing over 64-bit hashes. */
+struct px_dict {
+	char *name;
+	char *file;			/* as written in the pack */
+	char *dir;			/* directory it resolves against */
+	char *text;			/* inline words, one per line */
+	size_t text_len;
+	uint64_t *hashes;		/* 0 = empty slot */
+	uint32_t *offs;			/* entry offsets into arena */
+	char *arena;
+	size_t arena_len;
+	size_t nslots;			/* power of two */
+	size_t nentries;
+	int max_words;			/* longest entry in words */
+};
+
+/*
+ * struct px_spec - the merged, not yet compiled, content of all packs: what
+ * phi_config accumulates.
+ */
+struct px_spec {
+	struct px_rule **rules;
+	size_t nrules;
+	char **disabled;
+	size_t ndisabled;
+	struct px_category *cats;
+	size_t ncats;
+	struct px_dict **dicts;
+	size_t ndicts;
+	struct px_example *examples;
+	size_t nexamples;
+	struct px_pack *packs;
+	size_t npacks;
+	double threshold;
+	unsigned long match_limit;
+	unsigned long depth_limit;
+	int threshold_set;
+};
+
+struct px_override {
+	char *what;
+	enum phi_action act;
+};
+
+/* A pack as the caller named it, replayed when an engine is built. */
+struct px_source {
+	char *name;			/* file or built-in name, or NULL */
+	char *text;			/* YAML text when given as a string */
+	size_t len;
+	char *label;
+	char *dir;
+};
+
+struct phi_config {
+	struct px_spec spec;		/* parsed at add time, to check early */
+	struct px_source *src;
+	size_t nsrc;
+	struct px_override *ovr;
+	size_t novr;
+	enum phi_on_error on_error;
+	int jit;
+	int include_depth;
+};
+
+struct phi_engine {
+	struct px_spec spec;		/* owns rules, dicts, ... */
+	struct px_rule **active;	/* enabled rules, in priority order */
+	size_t nactive;
+	struct px_override *ovr;
+	size_t novr;
+	enum phi_on_error on_error;
+	int jit;
+	uint32_t max_groups;
+	int has_dict_rules;
+};
+
+/* A detected span, offsets relative to the unit's region buffer. */
+struct px_finding {
+	size_t start;
+	size_t end;
+	const struct px_rule *rule;
+	double score;
+	int error;			/* unevaluated region: PHI_E* */
+};
+
+struct px_findings {
+	struct px_finding *v;
+	size_t n;
+	size_t cap;
+};
+
+/* A token of the unit: letters, digits, internal ' and -. */
+struct px_token {
+	size_t start;
+	size_t end;
+	uint64_t hash;			/* of the folded form */
+	uint16_t flen;			/* folded length */
+	uint8_t cls;			/* PX_CASE_* of the token */
+	uint8_t alpha;			/* only letters and ' - */
+	uint32_t foff;			/* folded text offset in scratch */
+};
+
+/* Per-stream scratch space for detectors. */
+struct px_scratch {
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jstack;
+	struct px_token *tok;
+	size_t ntok;
+	size_t tokcap;
+	char *fold;			/* folded token text */
+	size_t foldlen;
+	size_t foldcap;
+};
+
+/* alloc.c */
+void	*px_malloc(size_t);
+void	*px_calloc(size_t, size_t);
+void	*px_realloc(void *, size_t);
+void	 px_free(void *);
+char	*px_strdup(const char *);
+char	*px_strndup(const char *, size_t);
+void	 px_wipe_free(void *, size_t);
+int	 px_grow(void **, size_t *, size_t, size_t);
+pcre2_general_context *px_pcre2_gctx(void);
+
+/* error.c */
+int	 px_error(struct phi_error *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+int	 px_error_at(struct phi_error *, const char *, int, int,
+	    const char *, ...) __attribute__((format(printf, 5, 6)));
+
+/* uni.c */
+int	 px_fold(const char *, size_t, char *, size_t, size_t *);
+size_t	 px_utf8_valid_prefix(const char *, size_t);
+int	 px_utf8_is_upper(const char *, size_t);
+int	 px_utf8_is_lower(const char *, size_t);
+int	 px_is_letter_at(const char *, size_t, size_t, size_t *);
+
+/* dict.c */
+struct px_dict *px_dict_new(const char *, const char *, const char *);
+int	 px_dict_load(struct px_dict *, const char *, size_t,
+	    struct phi_error *);
+void	 px_dict_free(struct px_dict *);
+int	 px_dict_has(const struct px_dict *, uint64_t, const char *, size_t);
+uint64_t px_hash(const char *, size_t);
+uint64_t px_hash_more(uint64_t, const char *, size_t);
+
+/* builtin.c (generated) */
+const char *px_builtin_find(const char *, size_t *);
+
+/* pack.c */
+int	 px_pack_load_file(struct phi_config *, const char *,
+	    struct phi_error *);
+int	 px_pack_load_string(struct phi_config *, const char *, size_t,
+	    const char *, const char *, struct phi_error *);
+int	 px_pack_add(struct phi_config *, const char *, struct phi_error *);
+int	 px_pack_read_dict(const struct px_dict *, char **, size_t *,
+	    struct phi_error *);
+void	 px_rule_free(struct px_rule *);
+void	 px_spec_free(struct px_spec *);
+
+/* validate.c */
+int	 px_validate(unsigned, const char *, size_t);
+int	 px_validator_parse(const char *, unsigned *);
+
+/* det-regex.c */
+int	 px_regex_compile(struct px_rule *, int, struct phi_error *);
+int	 px_regex_run(const struct phi_engine *, const struct px_rule *,
+	    struct px_scratch *, const char *, size_t, size_t, size_t,
+	    struct px_findings *);
+int	 px_regex_status(int);
+
+/* det-context.c */
+int	 px_context_found(const struct px_context *, const char *, size_t,
+	    size_t, size_t);
+double	 px_context_score(const struct px_rule *, double, const char *,
+	    size_t, size_t, size_t);
+
+/* det-dict.c */
+int	 px_tokenize(struct px_scratch *, const char *, size_t);
+int	 px_dict_run(const struct phi_engine *, const struct px_rule *,
+	    struct px_scratch *, const char *, size_t, size_t, size_t,
+	    struct px_findings *);
+
+/* resolve.c */
+int	 px_findings_add(struct px_findings *, size_t, size_t,
+	    const struct px_rule *, double, int);
+void	 px_resolve(const struct phi_engine *, struct px_findings *,
+	    const char *);
+
+/* act.c */
+enum phi_action px_action_of(const struct phi_engine *,
+	    const struct px_rule *);
+const struct px_category *px_category_of(const struct phi_engine *,
+	    const char *);
+int	 px_act_render(const struct phi_engine *, const struct px_rule *,
+	    const char *, size_t, char *, size_t, size_t *);
+const char *px_action_name(enum phi_action);
+
+/* engine.c */
+int	 px_scratch_init(const struct phi_engine *, struct px_scratch *,
+	    struct phi_error *);
+void	 px_scratch_free(struct px_scratch *);
+int	 px_detect(const struct phi_engine *, struct px_scratch *,
+	    const char *, size_t, size_t, size_t, struct px_findings *);
+
+#endif /* PHISCRUB_INT_H */

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * phiscrub-limits.h: every hard limit of the library, with its reason.
+ * Exceeding one is an error (PHI_ELIMIT or PHI_EPACK), never a silent
+ * truncation.
+ */
+#ifndef PHISCRUB_LIMITS_H
+#define PHISCRUB_LIMITS_H
+
+/*
+ * Text units.  A unit is what the detectors see at once: at most
+ * PX_UNIT_MAX bytes, ended at the last newline in its second half when there
+ * is one.  64 KiB keeps the working set in L2 and makes per-call overhead of
+ * the regex engine negligible.
+ */
+#define PX_UNIT_MAX		(64 * 1024)
+
+/*
+ * Context kept before and after a unit so that lookbehind, context words and
+ * matches crossing a unit end still see their neighbourhood.  The longest
+ * PHI item we know of (a URL or an address) is far below 1 KiB.
+ */
+#define PX_CONTEXT		1024
+
+/* Size of a rule-pack file: packs are small; a bigger one is hostile. */
+#define PX_PACK_MAX_BYTES	(4 * 1024 * 1024)
+
+/* Nesting of include: deep chains are a mistake or a loop. */
+#define PX_INCLUDE_DEPTH	8
+
+/* Rules, pattern length and examples, against hostile packs. */
+#define PX_RULES_MAX		4096
+#define PX_PATTERN_MAX		4096
+#define PX_EXAMPLE_MAX		(16 * 1024)
+
+/* A dictionary file: the largest shipped list is about 2 MB. */
+#define PX_DICT_MAX_BYTES	(64 * 1024 * 1024)
+
+/* One dictionary entry (folded), and words in a multi-word entry. */
+#define PX_DICT_ENTRY_MAX	128
+#define PX_DICT_NGRAM_MAX	4
+
+/* Context words per rule, and the widest context window in bytes. */
+#define PX_CONTEXT_WORDS_MAX	256
+#define PX_CONTEXT_WINDOW_MAX	512
+
+/*
+ * PCRE2 limits per match call.  The match limit turns catastrophic
+ * backtracking into an error in milliseconds; ordinary PHI patterns need a
+ * few hundred steps.  The JIT stack of 1 MiB is what pcre2jit(3) calls more
+ * than enough.
+ */
+#define PX_MATCH_LIMIT		1000000
+#define PX_DEPTH_LIMIT		100000
+#define PX_HEAP_LIMIT_KIB	(64 * 1024)
+#define PX_JIT_STACK_MAX	(1024 * 1024)
+
+#endif /* PHISCRUB_LIMITS_H */

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * resolve.c: turns the detectors' overlapping candidates into one ordered,
+ * non-overlapping set.  Overlaps become their union, so no byte of any
+ * accepted finding survives; the union takes the category of its longest
+ * member (then the higher priority, then the earlier rule).  Pieces of one
+ * category separated only by blanks merge, so "John" "Smith" is one [NAME].
+ * Error regions dominate everything they touch.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "phiscrub-int.h"
+
+int
+px_findings_add(struct px_findings *fs, size_t s, size_t e,
+    const struct px_rule *r, double score, int error)
+{
+	struct px_finding *f;
+
+	if (px_grow((void **)&fs->v, &fs->cap, fs->n + 1, sizeof(*fs->v)) !=
+	    PHI_OK)
+		return PHI_ENOMEM;
+	f = &fs->v[fs->n++];
+	f->start = s;
+	f->end = e;
+	f->rule = r;
+	f->score = score;
+	f->error = error;
+	return PHI_OK;
+}
+
+static int
+cmp_start(const void *a, const void *b)
+{
+	const struct px_finding *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end > y->end ? -1 : 1;
+	if (x->error != y->error)
+		return x->error ? -1 : 1;
+	if (x->rule != NULL && y->rule != NULL &&
+	    x->rule->priority != y->rule->priority)
+		return x->rule->priority > y->rule->priority ? -1 : 1;
+	return 0;
+}
+
+static int
+blank_gap(const char *text, size_t a, size_t b)
+{
+	size_t i;
+
+	if (b < a || b - a > 3)
+		return 0;
+	for (i = a; i < b; i++)
+		if (text[i] != ' ' && text[i] != '\t')
+			return 0;
+	return 1;
+}
+
+static int
+same_cat(const struct px_finding *a, const struct px_finding *b)
+{
+	if (a->error || b->error || a->rule == NULL || b->rule == NULL)
+		return 0;
+	return strcmp(a->rule->category, b->rule->category) == 0;
+}
+
+/* Does candidate x beat y as the label of a union? */
+static int
+better(const struct px_finding *x, const struct px_finding *y)
+{
+	if (x->error != y->error)
+		return x->error;
+	if (x->end - x->start != y->end - y->start)
+		return x->end - x->start > y->end - y->start;
+	if (x->rule == NULL || y->rule == NULL)
+		return 0;
+	if (x->rule->priority != y->rule->priority)
+		return x->rule->priority > y->rule->priority;
+	return 0;
+}
+
+void
+px_resolve(const struct phi_engine *eng, struct px_findings *fs,
+    const char *text)
+{
+	size_t i, j, n;
+
+	if (fs->n == 0)
+		return;
+	qsort(fs->v, fs->n, sizeof(*fs->v), cmp_start);
+
+	/* Neighbours of one kind vouch for each other: "John Smith". */
+	for (i = 0; i + 1 < fs->n; i++) {
+		struct px_finding *a = &fs->v[i], *b;
+
+		for (j = i + 1; j < fs->n && fs->v[j].start <= a->end + 3;
+		    j++) {
+			b = &fs->v[j];
+			if (!same_cat(a, b) || !blank_gap(text, a->end,
+			    b->start))
+				continue;
+			if (a->rule->adjacent_boost > 0 &&
+			    b->rule->adjacent_boost > 0) {
+				a->score += b->rule->adjacent_boost;
+				b->score += a->rule->adjacent_boost;
+			}
+		}
+	}
+
+	/* Below the threshold: not PHI. */
+	for (i = n = 0; i < fs->n; i++)
+		if (fs->v[i].error || fs->v[i].score >=
+		    eng->spec.threshold)
+			fs->v[n++] = fs->v[i];
+	fs->n = n;
+
+	/* Union of overlapping or blank-separated same-kind findings. */
+	for (i = n = 0; i < fs->n; i++) {
+		struct px_finding cur = fs->v[i];
+
+		if (n > 0) {
+			struct px_finding *p = &fs->v[n - 1];
+
+			if (cur.start < p->end || (same_cat(p, &cur) &&
+			    blank_gap(text, p->end, cur.start))) {
+				if (better(&cur, p)) {
+					p->rule = cur.rule;
+					p->error = cur.error;
+					p->score = cur.score;
+				}
+				if (cur.end > p->end)
+					p->end = cur.end;
+				continue;
+			}
+		}
+		fs->v[n++] = cur;
+	}
+	fs->n = n;
+}

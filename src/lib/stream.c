@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stream.c: the text reader and writer.  Input arrives in any pieces; it
+ * is cut into units whose ends depend only on the content (the last newline
+ * in the second half of PX_UNIT_MAX bytes, else PX_UNIT_MAX bytes on a
+ * character boundary), so the output never depends on how the input was
+ * cut into writes.  Each unit is evaluated with PX_CONTEXT bytes of context
+ * on each side, which is all the buffer ever holds beyond the unit: memory
+ * is bounded whatever the length of a line or of the stream.
+ *
+ * Fail closed: a unit a detector could not evaluate, and every token with
+ * invalid UTF-8, is replaced by a marker and remembered in the stream
+ * status; under PHI_ON_ERROR_STOP the stream stops before writing any of
+ * that unit.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "phiscrub-int.h"
+
+#define OUT_FLUSH	(64 * 1024)
+#define ERROR_MARKER	"[UNEVALUATED]"
+
+struct phi_stream {
+	const struct phi_engine *eng;
+	struct phi_stream_cfg cfg;
+	struct px_scratch sc;
+	struct px_findings fs;
+	char *buf;			/* input from absolute offset base */
+	size_t blen;
+	size_t bcap;
+	uint64_t base;
+	uint64_t s;			/* start of the next unit */
+	uint64_t emitted;		/* output covers input up to here */
+	char *obuf;			/* pending output */
+	size_t olen;
+	size_t ocap;
+	char *rbuf;			/* one rendered replacement */
+	size_t rcap;
+	int status;			/* first region error, or PHI_OK */
+	int failed;			/* a callback failed or we stopped */
+	int finished;
+	uint64_t unevaluated;
+};
+
+int
+phi_stream_create(const struct phi_engine *eng,
+    const struct phi_stream_cfg *scfg, struct phi_stream **stp,
+    struct phi_error *err)
+{
+	struct phi_stream *st;
+	int rc;
+
+	if (eng == NULL || scfg == NULL || scfg->out == NULL || stp == NULL)
+		return px_error(err, PHI_EINVAL, "stream needs an engine and "
+		    "an output callback");
+	if ((st = px_calloc(1, sizeof(*st))) == NULL)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	st->eng = eng;
+	st->cfg = *scfg;
+	if ((rc = px_scratch_init(eng, &st->sc, err)) != PHI_OK) {
+		px_free(st);
+		return rc;
+	}
+	*stp = st;
+	return PHI_OK;
+}
+
+void
+phi_stream_destroy(struct phi_stream *st)
+{
+	if (st == NULL)
+		return;
+	px_scratch_free(&st->sc);
+	px_free(st->fs.v);
+	px_wipe_free(st->buf, st->bcap);
+	px_wipe_free(st->obuf, st->ocap);
+	px_wipe_free(st->rbuf, st->rcap);
+	px_free(st);
+}
+
+int
+phi_stream_status(const struct phi_stream *st)
+{
+	return st != NULL ? st->status : PHI_EINVAL;
+}
+
+uint64_t
+phi_stream_unevaluated(const struct phi_stream *st)
+{
+	return st != NULL ? st->unevaluated : 0;
+}
+
+static int
+flush(struct phi_stream *st, struct phi_error *err)
+{
+	if (st->olen == 0)
+		return PHI_OK;
+	if (st->cfg.out(st->cfg.out_arg, st->obuf, st->olen) != 0) {
+		st->failed = 1;
+		return px_error(err, PHI_EIO, "output callback failed");
+	}
+	st->olen = 0;
+	return PHI_OK;
+}
+
+static int
+emit(struct phi_stream *st, const char *p, size_t len)
+{
+	if (px_grow((void **)&st->obuf, &st->ocap, st->olen + len, 1) !=
+	    PHI_OK)
+		return PHI_ENOMEM;
+	memcpy(st->obuf + st->olen, p, len);
+	st->olen += len;
+	return PHI_OK;
+}
+
+/* End of the unit starting at absolute offset s, given avail bytes. */
+static size_t
+unit_len(const struct phi_stream *st, const char *p, size_t avail, int eof)
+{
+	size_t n, i;
+
+	if (st->cfg.line_units) {
+		const char *nl;
+
+		n = avail < PX_UNIT_MAX ? avail : PX_UNIT_MAX;
+		if ((nl = memchr(p, '\n', n)) != NULL)
+			return (size_t)(nl - p) + 1;
+		if (!eof && avail < PX_UNIT_MAX)
+			return 0;
+	} else {
+		if (avail <= PX_UNIT_MAX && eof)
+			return avail;
+		if (avail < PX_UNIT_MAX + PX_CONTEXT && !eof)
+			return 0;
+		for (i = PX_UNIT_MAX; i > PX_UNIT_MAX / 2; i--)
+			if (p[i - 1] == '\n')
+				return i;
+		n = PX_UNIT_MAX;
+	}
+	if (n == avail)
+		return n;
+	/* never split a UTF-8 character: back up over continuation bytes */
+	for (i = 0; i < 3 && n > 1 && ((unsigned char)p[n] & 0xc0) == 0x80;
+	    i++)
+		n--;
+	return n;
+}
+
+/* Mark each whitespace-delimited token with invalid UTF-8 in [a, b). */
+static int
+invalid_utf8(struct phi_stream *st, const char *text, size_t a, size_t b)
+{
+	size_t i = a, v, x, y;
+	int found = 0;
+
+	while (i < b) {
+		v = px_utf8_valid_prefix(text + i, b - i);
+		if (v == b - i)
+			break;
+		x = i + v;
+		while (x > a && text[x - 1] != ' ' && text[x - 1] != '\n' &&
+		    text[x - 1] != '\t')
+			x--;
+		y = i + v + 1;
+		while (y < b && text[y] != ' ' && text[y] != '\n' &&
+		    text[y] != '\t')
+			y++;
+		if (px_findings_add(&st->fs, x, y, NULL, 1.0, PHI_EINPUT) !=
+		    PHI_OK)
+			return PHI_ENOMEM;
+		found = 1;
+		i = y;
+	}
+	return found ? PHI_EINPUT : PHI_OK;
+}
+
+static int
+report(struct phi_stream *st, const struct px_finding *f, uint64_t off,
+    size_t len, struct phi_error *err)
+{
+	struct phi_finding pf;
+	const struct px_rule *r = f->rule;
+
+	if (st->cfg.finding == NULL)
+		return PHI_OK;
+	memset(&pf, 0, sizeof(pf));
+	pf.offset = off;
+	pf.len = len;
+	if (r == NULL) {
+		pf.category = "ERROR";
+		pf.rule = f->error == PHI_EINPUT ? "invalid-utf8" :
+		    "unevaluated";
+		pf.action = "redact";
+		pf.pack = "phiscrub";
+		pf.pack_version = PHI_VERSION;
+	} else {
+		pf.category = r->category;
+		pf.rule = r->id;
+		pf.action = px_action_name(px_action_of(st->eng, r));
+		pf.pack = st->eng->spec.packs[r->pack].name;
+		pf.pack_version = st->eng->spec.packs[r->pack].version;
+	}
+	pf.score = f->score;
+	if (st->cfg.finding(st->cfg.finding_arg, &pf) != 0) {
+		st->failed = 1;
+		return px_error(err, PHI_EIO, "finding callback failed");
+	}
+	return PHI_OK;
+}
+
+/* Evaluate and output the unit [s, s+ulen); then drop what is done. */
+static int
+unit(struct phi_stream *st, size_t ulen, struct phi_error *err)
+{
+	const struct phi_engine *eng = st->eng;
+	size_t us = (size_t)(st->s - st->base), ue = us + ulen;
+	size_t r0 = 0, r1 = st->blen, i, keep;
+	uint64_t cur;
+	int rc, bad;
+
+	if (st->cfg.line_units) {
+		r0 = us;
+		r1 = ue;
+	} else {
+		if (us > PX_CONTEXT)
+			r0 = us - PX_CONTEXT;
+		while (r0 < us && ((unsigned char)st->buf[r0] & 0xc0) == 0x80)
+			r0++;
+		if (r1 > ue + PX_CONTEXT)
+			r1 = ue + PX_CONTEXT;
+	}
+	rc = px_detect(eng, &st->sc, st->buf + r0, r1 - r0, us - r0, ue - r0,
+	    &st->fs);
+	if (rc == PHI_ENOMEM)
+		return px_error(err, rc, "out of memory");
+	bad = invalid_utf8(st, st->buf + r0, us - r0, ue - r0);
+	if (bad == PHI_ENOMEM)
+		return px_error(err, bad, "out of memory");
+	if (rc != PHI_OK || bad != PHI_OK) {
+		int code = rc != PHI_OK ? rc : bad;
+
+		if (eng->on_error == PHI_ON_ERROR_STOP) {
+			st->failed = 1;
+			return px_error(err, code, "input at offset %llu: %s",
+			    (unsigned long long)st->s, phi_strerror(code));
+		}
+		if (st->status == PHI_OK)
+			st->status = code;
+		px_resolve(eng, &st->fs, st->buf + r0);
+	}
+	cur = st->emitted;
+	for (i = 0; i < st->fs.n; i++) {
+		const struct px_finding *f = &st->fs.v[i];
+		uint64_t a = st->base + r0 + f->start;
+		uint64_t b = st->base + r0 + f->end;
+		size_t olen;
+
+		if (b <= cur || a >= st->base + ue)
+			continue;
+		if (a < cur)
+			a = cur;
+		if (emit(st, st->buf + (cur - st->base), (size_t)(a - cur)))
+			return px_error(err, PHI_ENOMEM, "out of memory");
+		if (f->error)
+			st->unevaluated++;
+		if (px_grow((void **)&st->rbuf, &st->rcap, (size_t)(b - a) +
+		    128, 1) != PHI_OK)
+			return px_error(err, PHI_ENOMEM, "out of memory");
+		rc = px_act_render(eng, f->error ? NULL : f->rule, st->buf +
+		    (a - st->base), (size_t)(b - a), st->rbuf, st->rcap, &olen);
+		if (rc != PHI_OK)
+			return px_error(err, rc, "replacement failed");
+		if (emit(st, st->rbuf, olen))
+			return px_error(err, PHI_ENOMEM, "out of memory");
+		if ((rc = report(st, f, a, (size_t)(b - a), err)) != PHI_OK)
+			return rc;
+		cur = b;
+	}
+	if (cur < st->base + ue) {
+		if (emit(st, st->buf + (cur - st->base), (size_t)(st->base +
+		    ue - cur)))
+			return px_error(err, PHI_ENOMEM, "out of memory");
+		cur = st->base + ue;
+	}
+	st->emitted = cur;
+	st->s += ulen;
+	/* keep only the context the next unit needs */
+	keep = (size_t)(st->s - st->base);
+	keep = keep > PX_CONTEXT ? keep - PX_CONTEXT : 0;
+	if (keep > 0) {
+		memmove(st->buf, st->buf + keep, st->blen - keep);
+		st->blen -= keep;
+		st->base += keep;
+	}
+	if (st->olen >= OUT_FLUSH || st->cfg.line_units)
+		return flush(st, err);
+	return PHI_OK;
+}
+
+static int
+run(struct phi_stream *st, int eof, struct phi_error *err)
+{
+	size_t off, n;
+	int rc;
+
+	for (;;) {
+		off = (size_t)(st->s - st->base);
+		if (off >= st->blen)
+			return PHI_OK;
+		if ((n = unit_len(st, st->buf + off, st->blen - off, eof)) ==
+		    0)
+			return PHI_OK;
+		if ((rc = unit(st, n, err)) != PHI_OK)
+			return rc;
+	}
+}
+
+int
+phi_stream_write(struct phi_stream *st, const void *data, size_t len,
+    struct phi_error *err)
+{
+	const char *p = data;
+	size_t room, take;
+	int rc;
+
+	if (st == NULL || (data == NULL && len > 0))
+		return px_error(err, PHI_EINVAL, "no stream");
+	if (st->finished)
+		return px_error(err, PHI_ESTATE, "write after finish");
+	if (st->failed)
+		return px_error(err, PHI_EIO, "stream has failed");
+	while (len > 0) {
+		/* take no more than one unit's look-ahead: bounded memory */
+		room = (size_t)(st->s - st->base) + PX_UNIT_MAX + PX_CONTEXT;
+		take = room > st->blen ? room - st->blen : 1;
+		if (take > len)
+			take = len;
+		if (px_grow((void **)&st->buf, &st->bcap, st->blen + take,
+		    1) != PHI_OK)
+			return px_error(err, PHI_ENOMEM, "out of memory");
+		memcpy(st->buf + st->blen, p, take);
+		st->blen += take;
+		p += take;
+		len -= take;
+		if ((rc = run(st, 0, err)) != PHI_OK)
+			return rc;
+	}
+	return PHI_OK;
+}
+
+int
+phi_stream_finish(struct phi_stream *st, struct phi_error *err)
+{
+	int rc;
+
+	if (st == NULL)
+		return px_error(err, PHI_EINVAL, "no stream");
+	if (st->finished)
+		return px_error(err, PHI_ESTATE, "finish called twice");
+	if (st->failed)
+		return px_error(err, PHI_EIO, "stream has failed");
+	st->finished = 1;
+	if ((rc = run(st, 1, err)) != PHI_OK)
+		return rc;
+	return flush(st, err);
+}
+
+struct membuf {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+
+static int
+mem_out(void *arg, const char *buf, size_t len)
+{
+	struct membuf *m = arg;
+
+	if (px_grow((void **)&m->p, &m->cap, m->len + len + 1, 1) != PHI_OK)
+		return -1;
+	memcpy(m->p + m->len, buf, len);
+	m->len += len;
+	m->p[m->len] = '\0';
+	return 0;
+}
+
+int
+phi_scrub_buffer(const struct phi_engine *eng, const char *in, size_t len,
+    char **out, size_t *outlen, struct phi_error *err)
+{
+	struct phi_stream_cfg scfg;
+	struct phi_stream *st = NULL;
+	struct membuf m = { NULL, 0, 0 };
+	int rc;
+
+	memset(&scfg, 0, sizeof(scfg));
+	scfg.out = mem_out;
+	scfg.out_arg = &m;
+	if ((rc = phi_stream_create(eng, &scfg, &st, err)) != PHI_OK)
+		return rc;
+	if ((rc = phi_stream_write(st, in, len, err)) == PHI_OK)
+		rc = phi_stream_finish(st, err);
+	if (rc == PHI_OK && (rc = phi_stream_status(st)) != PHI_OK)
+		px_error(err, rc, "%s", phi_strerror(rc));
+	phi_stream_destroy(st);
+	if (rc != PHI_OK && rc != PHI_EINPUT && rc != PHI_EMATCH) {
+		px_free(m.p);
+		return rc;
+	}
+	if (m.p == NULL && mem_out(&m, "", 0) != 0)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	*out = m.p;
+	*outlen = m.len;
+	return rc;
+}

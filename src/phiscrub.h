@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * phiscrub.h: the public API of libphiscrub.
+ *
+ * The library finds protected health information (PHI) in text and replaces
+ * it.  It never prints, never exits and never aborts on bad input: every
+ * function returns a status (PHI_OK or a negative PHI_E* code) and, where a
+ * struct phi_error is passed, fills it with a message that never contains
+ * input text.
+ *
+ * Life cycle:
+ *	phi_config_create()	collect packs and options
+ *	phi_engine_create()	compile them; the engine is immutable and may
+ *				be shared by any number of threads
+ *	phi_stream_create()	one per input; owns its scratch space
+ *	phi_stream_write()...	feed bytes in any pieces
+ *	phi_stream_finish()	flush the tail
+ * Output bytes and findings go to callbacks.  The output never depends on
+ * how the input was cut into writes.
+ *
+ * Ownership: strings passed in are copied; pointers handed to callbacks are
+ * borrowed for the duration of the call only.  Every *_destroy(NULL) is a
+ * no-op.
+ */
+#ifndef PHISCRUB_H
+#define PHISCRUB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PHI_VERSION "0.1.0"
+
+/* Status codes.  Negative values are errors. */
+enum phi_status {
+	PHI_OK = 0,
+	PHI_ENOMEM = -1,	/* allocation failed */
+	PHI_EINVAL = -2,	/* bad argument (caller's bug) */
+	PHI_EPACK = -3,		/* rule pack could not be loaded or compiled */
+	PHI_EINPUT = -4,	/* input could not be evaluated (fail closed) */
+	PHI_EMATCH = -5,	/* a regex hit a resource limit or failed */
+	PHI_EIO = -6,		/* a callback reported an output error */
+	PHI_ELIMIT = -7,	/* a documented limit was exceeded */
+	PHI_ESTATE = -8,	/* call out of order (write after finish) */
+	PHI_EUNICODE = -9	/* ICU failed on a span */
+};
+
+/* What a finding is replaced with. */
+enum phi_action {
+	PHI_ACT_DEFAULT = 0,	/* inherit: rule, then category, then pack */
+	PHI_ACT_TAG,		/* [CATEGORY] */
+	PHI_ACT_REDACT,		/* one fixed marker, [REDACTED] */
+	PHI_ACT_MASK,		/* '*' per letter or digit, shape kept */
+	PHI_ACT_KEEP		/* leave as is (reported only) */
+};
+
+/* What to do when a region cannot be evaluated. */
+enum phi_on_error {
+	PHI_ON_ERROR_REPLACE = 0,	/* replace region by a marker, go on */
+	PHI_ON_ERROR_STOP		/* stop: phi_stream_write fails */
+};
+
+/*
+ * struct phi_error - why a call failed.  @msg never holds input text; for
+ * rule packs @source, @line and @col (1-based) locate the problem.
+ */
+struct phi_error {
+	int code;
+	char msg[256];
+	char source[256];
+	int line;
+	int col;
+	char rule[64];
+};
+
+/*
+ * struct phi_finding - one replaced span, as handed to the finding callback.
+ * @offset is the byte offset in the stream, @len the byte length.  No field
+ * holds the PHI text itself.
+ */
+struct phi_finding {
+	uint64_t offset;
+	size_t len;
+	const char *category;
+	const char *rule;
+	const char *action;
+	const char *pack;
+	const char *pack_version;
+	double score;
+};
+
+struct phi_config;
+struct phi_engine;
+struct phi_stream;
+
+/**
+ * phi_strerror() - static description of a status code.
+ */
+const char *phi_strerror(int code);
+
+/**
+ * phi_action_parse() - parse "tag", "redact", "mask" or "keep".
+ * Returns the action, or PHI_ACT_DEFAULT when @s is not one of them.
+ */
+enum phi_action phi_action_parse(const char *s);
+
+/**
+ * phi_set_allocator() - replace malloc/realloc/free for the whole library
+ * (and the PCRE2 contexts it creates).  Call before anything else; meant for
+ * fault-injection tests.  Passing NULLs restores the C library's.
+ */
+void phi_set_allocator(void *(*m)(size_t), void *(*r)(void *, size_t),
+    void (*f)(void *));
+
+/**
+ * phi_config_create() - new, empty configuration.
+ * Returns PHI_OK or PHI_ENOMEM.  The caller owns *@cfg.
+ */
+int phi_config_create(struct phi_config **cfg);
+void phi_config_destroy(struct phi_config *cfg);
+
+/**
+ * phi_config_add_pack() - load a rule pack.  @name is a file path, or the
+ * name of a built-in pack ("safe-harbor") when no file of that name exists
+ * and it contains no '/'.  Packs are applied in the order added; a later
+ * rule with the same id replaces an earlier one.
+ * Returns PHI_OK, PHI_EPACK (with @err located) or PHI_ENOMEM.
+ */
+int phi_config_add_pack(struct phi_config *cfg, const char *name,
+    struct phi_error *err);
+
+/**
+ * phi_config_add_pack_string() - load a pack from memory; @source names it
+ * in diagnostics, includes resolve against @dir (may be NULL).
+ */
+int phi_config_add_pack_string(struct phi_config *cfg, const char *yaml,
+    size_t len, const char *source, const char *dir, struct phi_error *err);
+
+/**
+ * phi_config_set_action() - override the action of a category ("NAME"), of
+ * a rule id, or of everything ("*").  Overrides beat the packs.
+ */
+int phi_config_set_action(struct phi_config *cfg, const char *what,
+    enum phi_action act);
+
+/** phi_config_set_on_error() - policy for unevaluable regions. */
+void phi_config_set_on_error(struct phi_config *cfg, enum phi_on_error oe);
+
+/** phi_config_set_jit() - 0 disables PCRE2 JIT (testing, odd platforms). */
+void phi_config_set_jit(struct phi_config *cfg, int on);
+
+/**
+ * phi_engine_create() - compile @cfg (which stays the caller's).  With no
+ * pack added, the built-in "safe-harbor" pack is used.
+ * Returns PHI_OK, PHI_EPACK or PHI_ENOMEM.  The caller owns *@eng.
+ */
+int phi_engine_create(const struct phi_config *cfg, struct phi_engine **eng,
+    struct phi_error *err);
+void phi_engine_destroy(struct phi_engine *eng);
+
+/** phi_engine_rule_count() - number of active rules. */
+size_t phi_engine_rule_count(const struct phi_engine *eng);
+
+/** phi_engine_pack() - name and version of the i-th loaded pack. */
+int phi_engine_pack(const struct phi_engine *eng, size_t i,
+    const char **name, const char **version);
+
+/*
+ * struct phi_example - one rule example.  @out is NULL when the input must
+ * come back unchanged.  Strings are owned by the engine.
+ */
+struct phi_example {
+	const char *pack;
+	const char *rule;
+	const char *source;
+	int line;
+	const char *in;
+	const char *out;
+};
+
+/** phi_engine_example_count() / _get() - the examples of all loaded packs. */
+size_t phi_engine_example_count(const struct phi_engine *eng);
+int phi_engine_example_get(const struct phi_engine *eng, size_t i,
+    struct phi_example *ex);
+
+/* Output callback: return 0, or non-zero to fail the stream (PHI_EIO). */
+typedef int (*phi_output_fn)(void *arg, const char *buf, size_t len);
+/* Finding callback: return 0, or non-zero to fail the stream (PHI_EIO). */
+typedef int (*phi_finding_fn)(void *arg, const struct phi_finding *fnd);
+
+/*
+ * struct phi_stream_cfg - per-stream settings.  @out is required.
+ * @line_units makes every line its own unit: output appears as soon as a
+ * line is complete (for tail -f pipelines), at the cost of matches that
+ * cross line ends.
+ */
+struct phi_stream_cfg {
+	phi_output_fn out;
+	void *out_arg;
+	phi_finding_fn finding;
+	void *finding_arg;
+	int line_units;
+};
+
+/**
+ * phi_stream_create() - a stream over @eng, which must outlive it.
+ */
+int phi_stream_create(const struct phi_engine *eng,
+    const struct phi_stream_cfg *scfg, struct phi_stream **st,
+    struct phi_error *err);
+void phi_stream_destroy(struct phi_stream *st);
+
+/**
+ * phi_stream_write() - feed @len bytes.  Returns PHI_OK; PHI_EIO when a
+ * callback failed; PHI_ENOMEM; or, under PHI_ON_ERROR_STOP, the error of a
+ * region that could not be evaluated (nothing of it was output).
+ */
+int phi_stream_write(struct phi_stream *st, const void *buf, size_t len,
+    struct phi_error *err);
+
+/**
+ * phi_stream_finish() - end of input: process and output the rest.
+ * Returns as phi_stream_write(); after it, only destroy is allowed.
+ */
+int phi_stream_finish(struct phi_stream *st, struct phi_error *err);
+
+/**
+ * phi_stream_status() - PHI_OK, or the first error of a region that was
+ * replaced by a marker under PHI_ON_ERROR_REPLACE.  Callers must turn this
+ * into a failing exit status: the output is complete but not faithful.
+ */
+int phi_stream_status(const struct phi_stream *st);
+
+/** phi_stream_unevaluated() - number of regions replaced by a marker. */
+uint64_t phi_stream_unevaluated(const struct phi_stream *st);
+
+/**
+ * phi_scrub_buffer() - convenience: scrub @len bytes in one call.  *@out is
+ * allocated with the library allocator and NUL-terminated; free it with
+ * phi_free().
+ */
+int phi_scrub_buffer(const struct phi_engine *eng, const char *in,
+    size_t len, char **out, size_t *outlen, struct phi_error *err);
+void phi_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PHISCRUB_H */
