@@ -234,6 +234,12 @@ int phi_stream_finish(struct phi_stream *st, struct phi_error *err);
  */
 int phi_stream_status(const struct phi_stream *st);
 
+/**
+ * phi_stream_error() - description of the first unevaluated region (offset,
+ * rule id, reason; never input text), or NULL when there was none.
+ */
+const struct phi_error *phi_stream_error(const struct phi_stream *st);
+
 /** phi_stream_unevaluated() - number of regions replaced by a marker. */
 uint64_t phi_stream_unevaluated(const struct phi_stream *st);
 

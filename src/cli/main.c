@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,11 +67,15 @@ usage(FILE *fp)
 "71 out of memory, 73 cannot create output, 74 output error, 78 rule pack.\n");
 }
 
-static void
-warnx_(const char *fmt, const char *a, const char *b)
+static void __attribute__((format(printf, 1, 2)))
+warnx_(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "%s: ", progname);
-	fprintf(stderr, fmt, a, b);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 }
 
@@ -218,9 +223,10 @@ scrub_fd(const struct phi_engine *eng, const struct opts *op, int fd,
 	}
 	if (ex == 0 && phi_stream_status(st) != PHI_OK) {
 		fprintf(stderr, "%s: %s: %llu region(s) could not be "
-		    "evaluated and were replaced: %s\n", progname, name,
+		    "evaluated and were replaced by a marker; first: %s\n",
+		    progname, name,
 		    (unsigned long long)phi_stream_unevaluated(st),
-		    phi_strerror(phi_stream_status(st)));
+		    phi_stream_error(st)->msg);
 		*dataerr = 1;
 	}
 	phi_stream_destroy(st);

@@ -375,8 +375,10 @@ px_scratch_init(const struct phi_engine *eng, struct px_scratch *sc,
 	sc->md = pcre2_match_data_create(eng->max_groups + 1, g);
 	sc->mctx = pcre2_match_context_create(g);
 	if (eng->jit)
-		sc->jstack = pcre2_jit_stack_create(32 * 1024,
-		    PX_JIT_STACK_MAX, g);
+		sc->jstack = pcre2_jit_stack_create(eng->spec.jit_stack != 0 &&
+		    eng->spec.jit_stack < 32 ? eng->spec.jit_stack * 1024 :
+		    32 * 1024, eng->spec.jit_stack != 0 ? eng->spec.jit_stack *
+		    1024 : PX_JIT_STACK_MAX, g);
 	pcre2_general_context_free(g);
 	if (sc->md == NULL || sc->mctx == NULL || (eng->jit &&
 	    sc->jstack == NULL)) {
@@ -387,7 +389,8 @@ px_scratch_init(const struct phi_engine *eng, struct px_scratch *sc,
 	    (uint32_t)eng->spec.match_limit : PX_MATCH_LIMIT);
 	pcre2_set_depth_limit(sc->mctx, eng->spec.depth_limit != 0 ?
 	    (uint32_t)eng->spec.depth_limit : PX_DEPTH_LIMIT);
-	pcre2_set_heap_limit(sc->mctx, PX_HEAP_LIMIT_KIB);
+	pcre2_set_heap_limit(sc->mctx, eng->spec.heap_limit != 0 ?
+	    (uint32_t)eng->spec.heap_limit : PX_HEAP_LIMIT_KIB);
 	if (sc->jstack != NULL)
 		pcre2_jit_stack_assign(sc->mctx, NULL, sc->jstack);
 	return PHI_OK;
@@ -421,6 +424,7 @@ px_detect(const struct phi_engine *eng, struct px_scratch *sc,
 	fs->n = 0;
 	if (eng->has_dict_rules)
 		rc = px_tokenize(sc, text, len);
+	sc->fail_rule = NULL;
 	for (i = 0; i < eng->nactive && rc == PHI_OK; i++) {
 		const struct px_rule *r = eng->active[i];
 
@@ -428,11 +432,23 @@ px_detect(const struct phi_engine *eng, struct px_scratch *sc,
 			rc = px_regex_run(eng, r, sc, text, len, from, to, fs);
 		else
 			rc = px_dict_run(eng, r, sc, text, len, from, to, fs);
+		if (rc != PHI_OK)
+			sc->fail_rule = r->id;
 	}
 	if (rc != PHI_OK) {
+		/* one marker per line keeps the line structure */
+		size_t a = from, b;
+
 		fs->n = 0;
-		if (px_findings_add(fs, from, to, NULL, 1.0, rc) != PHI_OK)
-			return PHI_ENOMEM;
+		while (a < to) {
+			const char *nl = memchr(text + a, '\n', to - a);
+
+			b = nl != NULL ? (size_t)(nl - text) : to;
+			if (b > a && px_findings_add(fs, a, b, NULL, 1.0, rc) !=
+			    PHI_OK)
+				return PHI_ENOMEM;
+			a = b + 1;
+		}
 		return rc;
 	}
 	px_resolve(eng, fs, text);

@@ -913,7 +913,7 @@ pack_doc(struct ld *l, struct fy_node *root)
 			px_free(dv);
 		} else if (strcmp(kb, "limits") == 0) {
 			static const char *const lk[] = { "match", "depth",
-			    NULL };
+			    "heap", "jit-stack", NULL };
 			struct fy_node_pair *q;
 			void *it2 = NULL;
 			char kb2[16];
@@ -923,13 +923,21 @@ pack_doc(struct ld *l, struct fy_node *root)
 			while ((q = fy_node_mapping_iterate(v, &it2)) != NULL) {
 				if (key_of(l, q, lk, kb2, sizeof(kb2)) == NULL)
 					return PHI_EPACK;
+				/* packs may lower the limits, never raise */
 				if (num(l, fy_node_pair_value(q), kb2, 1,
-				    PX_MATCH_LIMIT, &d))
+				    strcmp(kb2, "match") == 0 ? PX_MATCH_LIMIT :
+				    strcmp(kb2, "depth") == 0 ? PX_DEPTH_LIMIT :
+				    strcmp(kb2, "heap") == 0 ? PX_HEAP_LIMIT_KIB :
+				    PX_JIT_STACK_MAX / 1024, &d))
 					return PHI_EPACK;
 				if (strcmp(kb2, "match") == 0)
 					sp->match_limit = (unsigned long)d;
-				else
+				else if (strcmp(kb2, "depth") == 0)
 					sp->depth_limit = (unsigned long)d;
+				else if (strcmp(kb2, "heap") == 0)
+					sp->heap_limit = (unsigned long)d;
+				else
+					sp->jit_stack = (unsigned long)d;
 			}
 		} else if (strcmp(kb, "categories") == 0) {
 			if (each(l, v, "categories", category))

@@ -140,6 +140,8 @@ struct px_spec {
 	double threshold;
 	unsigned long match_limit;
 	unsigned long depth_limit;
+	unsigned long heap_limit;	/* KiB */
+	unsigned long jit_stack;	/* KiB */
 	int threshold_set;
 };
 
@@ -217,6 +219,7 @@ struct px_scratch {
 	char *fold;			/* folded token text */
 	size_t foldlen;
 	size_t foldcap;
+	const char *fail_rule;		/* rule whose match failed, if any */
 };
 
 /* alloc.c */

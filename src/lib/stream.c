@@ -38,6 +38,7 @@ struct phi_stream {
 	char *rbuf;			/* one rendered replacement */
 	size_t rcap;
 	int status;			/* first region error, or PHI_OK */
+	struct phi_error first;		/* ... and its description */
 	int failed;			/* a callback failed or we stopped */
 	int finished;
 	uint64_t unevaluated;
@@ -83,6 +84,12 @@ int
 phi_stream_status(const struct phi_stream *st)
 {
 	return st != NULL ? st->status : PHI_EINVAL;
+}
+
+const struct phi_error *
+phi_stream_error(const struct phi_stream *st)
+{
+	return st != NULL && st->status != PHI_OK ? &st->first : NULL;
 }
 
 uint64_t
@@ -241,13 +248,24 @@ unit(struct phi_stream *st, size_t ulen, struct phi_error *err)
 	if (rc != PHI_OK || bad != PHI_OK) {
 		int code = rc != PHI_OK ? rc : bad;
 
+		if (st->status == PHI_OK) {
+			st->status = code;
+			if (rc != PHI_OK && st->sc.fail_rule != NULL)
+				px_error(&st->first, code, "unit at offset "
+				    "%llu: rule '%s': %s", (unsigned long long)
+				    st->s, st->sc.fail_rule,
+				    phi_strerror(code));
+			else
+				px_error(&st->first, code, "unit at offset "
+				    "%llu: invalid UTF-8", (unsigned long long)
+				    st->s);
+		}
 		if (eng->on_error == PHI_ON_ERROR_STOP) {
 			st->failed = 1;
-			return px_error(err, code, "input at offset %llu: %s",
-			    (unsigned long long)st->s, phi_strerror(code));
+			if (err != NULL)
+				*err = st->first;
+			return code;
 		}
-		if (st->status == PHI_OK)
-			st->status = code;
 		px_resolve(eng, &st->fs, st->buf + r0);
 	}
 	cur = st->emitted;
