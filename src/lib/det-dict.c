@@ -254,12 +254,16 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 
 		if (t->start >= to)
 			break;
-		if (!t->alpha || t->flen == 0 || !(t->cls & r->cases) ||
+		if (!t->alpha || t->flen == 0 ||
 		    (int)(t->end - t->start) < r->min_len)
 			continue;
 		if ((n = ngram(d, sc, text, i)) == 0)
 			continue;
 		last = i + (size_t)n - 1;
+		/* case: of the token, or of the last word of a phrase */
+		if (!(t->cls & r->cases) && !(n > 1 && (sc->tok[last].cls &
+		    r->cases)))
+			continue;
 		s = t->start;
 		e = sc->tok[last].end;
 		if (e <= from)

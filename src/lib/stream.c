@@ -389,6 +389,7 @@ struct membuf {
 	char *p;
 	size_t len;
 	size_t cap;
+	int nomem;
 };
 
 static int
@@ -396,8 +397,10 @@ mem_out(void *arg, const char *buf, size_t len)
 {
 	struct membuf *m = arg;
 
-	if (px_grow((void **)&m->p, &m->cap, m->len + len + 1, 1) != PHI_OK)
+	if (px_grow((void **)&m->p, &m->cap, m->len + len + 1, 1) != PHI_OK) {
+		m->nomem = 1;
 		return -1;
+	}
 	memcpy(m->p + m->len, buf, len);
 	m->len += len;
 	m->p[m->len] = '\0';
@@ -410,7 +413,7 @@ phi_scrub_buffer(const struct phi_engine *eng, const char *in, size_t len,
 {
 	struct phi_stream_cfg scfg;
 	struct phi_stream *st = NULL;
-	struct membuf m = { NULL, 0, 0 };
+	struct membuf m = { NULL, 0, 0, 0 };
 	int rc;
 
 	memset(&scfg, 0, sizeof(scfg));
@@ -423,6 +426,8 @@ phi_scrub_buffer(const struct phi_engine *eng, const char *in, size_t len,
 	if (rc == PHI_OK && (rc = phi_stream_status(st)) != PHI_OK)
 		px_error(err, rc, "%s", phi_strerror(rc));
 	phi_stream_destroy(st);
+	if (rc == PHI_EIO && m.nomem)
+		rc = px_error(err, PHI_ENOMEM, "out of memory");
 	if (rc != PHI_OK && rc != PHI_EINPUT && rc != PHI_EMATCH) {
 		px_free(m.p);
 		return rc;

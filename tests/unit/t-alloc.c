@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t-alloc.c: fail the Nth allocation, for every N, through engine creation
+ * and scrubbing.  Each run must end in an error code or the right output:
+ * never a crash, never raw PHI in the output.
+ */
+#include "unit.h"
+
+static long countdown = -1;
+
+static void *
+fail_malloc(size_t n)
+{
+	if (countdown == 0)
+		return NULL;
+	if (countdown > 0)
+		countdown--;
+	return malloc(n);
+}
+
+static void *
+fail_realloc(void *p, size_t n)
+{
+	if (countdown == 0)
+		return NULL;
+	if (countdown > 0)
+		countdown--;
+	return realloc(p, n);
+}
+
+START_TEST(every_allocation)
+{
+	static const char yaml[] = "schema: 1\npack: t\nversion: '1'\n"
+	    "dictionaries: { n: { words: [Zebulon, Quux] } }\nrules:\n"
+	    "  - { id: d, category: NAME, dictionary: n }\n"
+	    "  - { id: s, category: SSN, pattern: '\\d{3}-\\d{2}-\\d{4}' }\n";
+	static const char in[] = "Zebulon Quux has SSN 123-45-6789.\n";
+	long n;
+	int ok = 0;
+
+	phi_set_allocator(fail_malloc, fail_realloc, free);
+	for (n = 0; n < 5000 && !ok; n++) {
+		struct phi_config *cfg = NULL;
+		struct phi_engine *eng = NULL;
+		struct phi_error err;
+		char *out = NULL;
+		size_t len;
+		int rc;
+
+		countdown = n;
+		rc = phi_config_create(&cfg);
+		if (rc == PHI_OK)
+			rc = phi_config_add_pack_string(cfg, yaml,
+			    sizeof(yaml) - 1, "t.yaml", NULL, &err);
+		if (rc == PHI_OK)
+			rc = phi_engine_create(cfg, &eng, &err);
+		if (rc == PHI_OK)
+			rc = phi_scrub_buffer(eng, in, sizeof(in) - 1, &out,
+			    &len, &err);
+		if (rc == PHI_OK) {
+			ck_assert_str_eq(out, "[NAME] has SSN [SSN].\n");
+			ok = 1;
+		} else {
+			ck_assert_msg(rc == PHI_ENOMEM || rc == PHI_EPACK,
+			    "allocation %ld: unexpected status %d", n, rc);
+			ck_assert(out == NULL || strstr(out, "Zebulon") ==
+			    NULL);
+		}
+		phi_free(out);
+		phi_engine_destroy(eng);
+		phi_config_destroy(cfg);
+	}
+	countdown = -1;
+	phi_set_allocator(NULL, NULL, NULL);
+	ck_assert_msg(ok, "never succeeded");
+	ck_assert_int_gt(n, 20);
+}
+END_TEST
+
+UNIT_MAIN("alloc", every_allocation)
