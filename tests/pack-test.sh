@@ -1,2 +1,30 @@
-#!/bin/sh
-exit 77
+#!/bin/bash
+# pack-test.sh: `phiscrub test` passes on the built-in default pack, which
+# carries at least 200 examples, at least a third of them negatives that
+# must come back unchanged.  Also runs the examples of the installed copy
+# (rules/safe-harbor.yaml), which must equal the built-in one.
+set -u
+PHISCRUB=${PHISCRUB:-./phiscrub}
+srcdir=${srcdir:-.}
+fails=0
+out=$("$PHISCRUB" test)
+st=$?
+echo "$out" | tail -5
+summary=$(echo "$out" | tail -1)
+total=$(echo "$summary" | sed -n 's/^\([0-9]*\) examples.*/\1/p')
+neg=$(echo "$summary" | sed -n 's/.*(\([0-9]*\) unchanged).*/\1/p')
+if [ "$st" = 0 ]; then echo "ok 1 - phiscrub test passes"
+else echo "not ok 1 - phiscrub test: exit $st"; fails=1; fi
+if [ "${total:-0}" -ge 200 ] && [ $((neg * 3)) -ge "$total" ]; then
+	echo "ok 2 - $total examples, $neg unchanged"
+else
+	echo "not ok 2 - $total examples, $neg unchanged (want >= 200, >= 1/3)"
+	fails=1
+fi
+if "$PHISCRUB" test "$srcdir/rules/safe-harbor.yaml" > /dev/null; then
+	echo "ok 3 - examples pass from the pack file too"
+else
+	echo "not ok 3 - examples from rules/safe-harbor.yaml"; fails=1
+fi
+echo "1..3"
+[ "$fails" = 0 ]
