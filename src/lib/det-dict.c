@@ -178,7 +178,13 @@ ngram(const struct px_dict *d, const struct px_scratch *sc,
 	char key[PX_DICT_ENTRY_MAX * 4];
 	int n, k;
 
-	for (n = d->max_words; n >= 2; n--) {
+	if (d->max_words < 2 || !sc->tok[i].alpha || sc->tok[i].flen == 0 ||
+	    !px_dict_has(d->prefix, sc->tok[i].hash, sc->fold +
+	    sc->tok[i].foff, sc->tok[i].flen))
+		n = 1;
+	else
+		n = d->max_words;
+	for (; n >= 2; n--) {
 		size_t klen = 0;
 		uint64_t h;
 

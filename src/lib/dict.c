@@ -63,6 +63,7 @@ px_dict_free(struct px_dict *d)
 	px_free(d->hashes);
 	px_free(d->offs);
 	px_free(d->arena);
+	px_dict_free(d->prefix);
 	px_free(d);
 }
 
@@ -80,7 +81,7 @@ px_dict_has(const struct px_dict *d, uint64_t h, const char *s, size_t len)
 		if (d->hashes[i] != h)
 			continue;
 		e = d->arena + d->offs[i];
-		if (strlen(e) == len && memcmp(e, s, len) == 0)
+		if (memcmp(e, s, len) == 0 && e[len] == '\0')
 			return 1;
 	}
 	return 0;
@@ -152,7 +153,7 @@ px_dict_load(struct px_dict *d, const char *text, size_t len,
     struct phi_error *err)
 {
 	char key[PX_DICT_ENTRY_MAX * 4];
-	size_t nlines = 0, i, arena_cap = 0, klen = 0;
+	size_t nlines = 0, i, arena_cap = 0, pcap = 0, klen = 0;
 	const char *p, *end = text + len;
 	int line = 0, words, rc;
 
@@ -169,6 +170,14 @@ px_dict_load(struct px_dict *d, const char *text, size_t len,
 	d->hashes = px_calloc(d->nslots, sizeof(*d->hashes));
 	d->offs = px_calloc(d->nslots, sizeof(*d->offs));
 	if (d->hashes == NULL || d->offs == NULL)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	/* first words of phrases: n-gram lookups start only at these */
+	if ((d->prefix = px_dict_new(d->name, NULL, NULL)) == NULL)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	d->prefix->nslots = d->nslots;
+	d->prefix->hashes = px_calloc(d->nslots, sizeof(*d->hashes));
+	d->prefix->offs = px_calloc(d->nslots, sizeof(*d->offs));
+	if (d->prefix->hashes == NULL || d->prefix->offs == NULL)
 		return px_error(err, PHI_ENOMEM, "out of memory");
 	for (p = text; p < end; ) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -203,6 +212,16 @@ px_dict_load(struct px_dict *d, const char *text, size_t len,
 					    "out of memory");
 				if (words > d->max_words)
 					d->max_words = words;
+				if (words > 1) {
+					char *sp = memchr(key, ' ', klen);
+
+					*sp = '\0';
+					if (insert(d->prefix, key, (size_t)(sp -
+					    key), &pcap) != PHI_OK)
+						return px_error(err,
+						    PHI_ENOMEM,
+						    "out of memory");
+				}
 			}
 		}
 		p = nl != NULL ? nl + 1 : end;

@@ -114,6 +114,8 @@ num(struct ld *l, struct fy_node *n, const char *what, double lo, double hi,
 	char *s, *end;
 	double d;
 
+	if (n == NULL || fy_node_get_type(n) != FYNT_SCALAR)
+		return fail(l, n, "%s must be a number", what);
 	if ((s = str(l, n, what)) == NULL)
 		return PHI_EPACK;
 	errno = 0;
@@ -132,6 +134,8 @@ boolean(struct ld *l, struct fy_node *n, const char *what, int *v)
 {
 	char *s;
 
+	if (n == NULL || fy_node_get_type(n) != FYNT_SCALAR)
+		return fail(l, n, "%s must be true or false", what);
 	if ((s = str(l, n, what)) == NULL)
 		return PHI_EPACK;
 	if (strcmp(s, "true") == 0)

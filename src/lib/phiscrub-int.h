@@ -118,6 +118,7 @@ struct px_dict {
 	size_t nslots;			/* power of two */
 	size_t nentries;
 	int max_words;			/* longest entry in words */
+	struct px_dict *prefix;		/* first words of multi-word entries */
 };
 
 /*
