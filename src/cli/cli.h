@@ -22,6 +22,13 @@ struct out {
 	int error;		/* first errno */
 };
 
+/* main.c */
+struct phi_error;
+void	pack_error(const struct phi_error *);
+
+/* eval.c */
+int	cmd_eval(int, char **);
+
 /* out.c */
 int	out_open(struct out *, const char *);
 int	out_write(void *, const char *, size_t);

@@ -46,6 +46,8 @@ usage(FILE *fp)
 "usage: phiscrub [options] [FILE...]          scrub PHI, FILEs or stdin to stdout\n"
 "       phiscrub check [options] [FILE...]    exit 1 if PHI is found\n"
 "       phiscrub test [PACK...]               run the packs' examples\n"
+"       phiscrub eval [options] CORPUS...     score against annotated corpora\n"
+"                                             (phiscrub eval --help)\n"
 "\n"
 "options:\n"
 "  -r, --rules PACK         rule pack file or built-in name (repeatable;\n"
@@ -98,7 +100,7 @@ status_exit(int code)
 	return EXIT_SOFTWARE;
 }
 
-static void
+void
 pack_error(const struct phi_error *e)
 {
 	if (e->source[0] != '\0' && e->line > 0)
@@ -365,6 +367,8 @@ main(int argc, char **argv)
 
 	memset(&op, 0, sizeof(op));
 	memset(&err, 0, sizeof(err));
+	if (argc > 1 && strcmp(argv[1], "eval") == 0)
+		return cmd_eval(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "check") == 0) {
 		op.mode = MODE_CHECK;
 		argv++;

@@ -46,6 +46,8 @@ px_regex_compile(struct px_rule *r, int jit, struct phi_error *err)
 
 	if (r->caseless)
 		opts |= PCRE2_CASELESS;
+	if (r->ntriggers > 0)
+		opts |= PCRE2_ANCHORED;	/* tried only at trigger tokens */
 	if ((g = px_pcre2_gctx()) == NULL)
 		return px_error(err, PHI_ENOMEM, "out of memory");
 	if ((cc = pcre2_compile_context_create(g)) == NULL) {
@@ -88,6 +90,54 @@ px_regex_compile(struct px_rule *r, int jit, struct phi_error *err)
 }
 
 /*
+ * One match attempt of r at or after off (exactly at off for a triggered,
+ * anchored rule).  Adds the finding when it touches [from, to) and passes
+ * validators and context.  *next is where to search next; returns PHI_OK,
+ * 1 for no match, or the status of a failed match.
+ */
+static int
+match_once(const struct px_rule *r, struct px_scratch *sc, const char *text,
+    size_t len, size_t off, size_t from, size_t to, struct px_findings *fs,
+    size_t *next)
+{
+	PCRE2_SIZE *ov;
+	size_t s, e;
+	double score;
+	int rc, st;
+
+	rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, off, 0, sc->md,
+	    sc->mctx);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 1;
+	if ((st = px_regex_status(rc)) != PHI_OK)
+		return st;
+	ov = pcre2_get_ovector_pointer(sc->md);
+	s = ov[0];
+	e = ov[1];
+	*next = e > off ? e : off + 1;
+	while (*next < len && ((unsigned char)text[*next] & 0xc0) == 0x80)
+		(*next)++;
+	if (r->group > 0) {
+		if (rc > r->group && ov[2 * r->group] != PCRE2_UNSET) {
+			s = ov[2 * r->group];
+			e = ov[2 * r->group + 1];
+		} else
+			e = s;
+	}
+	if (s >= to) {
+		*next = len + 1;
+		return PHI_OK;
+	}
+	if (e > s && e > from && px_validate(r->validators, text + s, e - s)) {
+		score = px_context_score(r, r->score, text, len, s, e);
+		if (score >= 0 && px_findings_add(fs, s, e, r, score, 0) !=
+		    PHI_OK)
+			return PHI_ENOMEM;
+	}
+	return PHI_OK;
+}
+
+/*
  * Run r over text[0..len) and add findings that start before `to` and end
  * after `from`.  Returns PHI_OK or the status of a failed match, in which
  * case the caller fails the unit closed.
@@ -97,45 +147,76 @@ px_regex_run(const struct phi_engine *eng, const struct px_rule *r,
     struct px_scratch *sc, const char *text, size_t len, size_t from,
     size_t to, struct px_findings *fs)
 {
-	PCRE2_SIZE off = 0, *ov;
-	int rc, st;
+	size_t off = 0, next = 0;
+	int rc;
 
+	(void)eng;
 	while (off <= len) {
-		size_t s, e, next;
-		double score;
-
-		rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, off, 0, sc->md,
-		    sc->mctx);
-		if (rc == PCRE2_ERROR_NOMATCH)
-			break;
-		if ((st = px_regex_status(rc)) != PHI_OK)
-			return st;
-		ov = pcre2_get_ovector_pointer(sc->md);
-		s = ov[0];
-		e = ov[1];
-		next = e > off ? e : off + 1;
-		while (next < len && ((unsigned char)text[next] & 0xc0) ==
-		    0x80)
-			next++;
-		if (r->group > 0) {
-			if (rc > r->group && ov[2 * r->group] !=
-			    PCRE2_UNSET) {
-				s = ov[2 * r->group];
-				e = ov[2 * r->group + 1];
-			} else
-				e = s;
-		}
-		if (s >= to)
-			break;
-		if (e > s && e > from && px_validate(r->validators, text + s,
-		    e - s)) {
-			score = px_context_score(r, r->score, text, len, s, e);
-			if (score >= 0 && px_findings_add(fs, s, e, r, score,
-			    0) != PHI_OK)
-				return PHI_ENOMEM;
-		}
-		(void)eng;
+		if ((rc = match_once(r, sc, text, len, off, from, to, fs,
+		    &next)) != PHI_OK)
+			return rc == 1 ? PHI_OK : rc;
 		off = next;
+	}
+	return PHI_OK;
+}
+
+/*
+ * Triggered rules: the pattern is compiled anchored and tried only at the
+ * start of tokens that are trigger words (or start with a digit), found by
+ * one hash probe per token for all triggered rules together.  This is the
+ * prefilter that keeps word-led patterns from scanning every byte.
+ */
+int
+px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
+    const char *text, size_t len, size_t from, size_t to,
+    struct px_findings *fs)
+{
+	size_t last[PX_TRIGGER_RULES_MAX], i, next;
+	uint64_t bits;
+	int rc, b;
+
+	memset(last, 0, sizeof(last));
+	for (i = 0; i < sc->ntok; i++) {
+		const struct px_token *t = &sc->tok[i];
+
+		if (t->start >= to)
+			break;
+		bits = 0;
+		if (t->alpha && t->flen > 0)
+			bits = px_dict_value(eng->trig, t->hash, sc->fold +
+			    t->foff, t->flen);
+		else if (text[t->start] >= '0' && text[t->start] <= '9')
+			bits = eng->trig_digit;
+		for (b = 0; bits != 0; b++, bits >>= 1) {
+			const struct px_rule *r = eng->trig_rules[b];
+			size_t k;
+
+			if (!(bits & 1))
+				continue;
+			/* trigger-back: the match may start some tokens
+			 * before its trigger ("Mercy General Hospital");
+			 * try the earliest start first */
+			k = (size_t)r->trigger_back < i ? (size_t)
+			    r->trigger_back : i;
+			for (;; k--) {
+				size_t at = sc->tok[i - k].start;
+
+				if (at >= last[b]) {
+					rc = match_once(r, sc, text, len, at,
+					    from, to, fs, &next);
+					if (rc != 1 && rc != PHI_OK) {
+						sc->fail_rule = r->id;
+						return rc;
+					}
+					if (rc == PHI_OK) {
+						last[b] = next;
+						break;
+					}
+				}
+				if (k == 0)
+					break;
+			}
+		}
 	}
 	return PHI_OK;
 }

@@ -63,17 +63,19 @@ px_dict_free(struct px_dict *d)
 	px_free(d->hashes);
 	px_free(d->offs);
 	px_free(d->arena);
+	px_free(d->vals);
 	px_dict_free(d->prefix);
 	px_free(d);
 }
 
-int
-px_dict_has(const struct px_dict *d, uint64_t h, const char *s, size_t len)
+/* Slot of the folded entry s, or -1. */
+static long
+slot(const struct px_dict *d, uint64_t h, const char *s, size_t len)
 {
 	size_t mask, i;
 
 	if (d == NULL || d->nslots == 0)
-		return 0;
+		return -1;
 	mask = d->nslots - 1;
 	for (i = (size_t)h & mask; d->hashes[i] != 0; i = (i + 1) & mask) {
 		const char *e;
@@ -82,9 +84,38 @@ px_dict_has(const struct px_dict *d, uint64_t h, const char *s, size_t len)
 			continue;
 		e = d->arena + d->offs[i];
 		if (memcmp(e, s, len) == 0 && e[len] == '\0')
-			return 1;
+			return (long)i;
 	}
-	return 0;
+	return -1;
+}
+
+int
+px_dict_has(const struct px_dict *d, uint64_t h, const char *s, size_t len)
+{
+	return slot(d, h, s, len) >= 0;
+}
+
+uint64_t
+px_dict_value(const struct px_dict *d, uint64_t h, const char *s, size_t len)
+{
+	long i = slot(d, h, s, len);
+
+	return i >= 0 && d->vals != NULL ? d->vals[i] : 0;
+}
+
+/* OR v into the value of folded entry s, which must be in d. */
+int
+px_dict_set_value(struct px_dict *d, const char *s, size_t len, uint64_t v)
+{
+	long i = slot(d, px_hash(s, len), s, len);
+
+	if (i < 0)
+		return PHI_EINVAL;
+	if (d->vals == NULL && (d->vals = px_calloc(d->nslots,
+	    sizeof(*d->vals))) == NULL)
+		return PHI_ENOMEM;
+	d->vals[i] |= v;
+	return PHI_OK;
 }
 
 static int

@@ -177,6 +177,81 @@ dict_indexes(const struct px_spec *sp, const struct px_rule *r, char **names,
 	return PHI_OK;
 }
 
+/*
+ * One table for the trigger words of all triggered rules: word -> bit mask
+ * of the rules it starts, so a token costs one probe whatever the number
+ * of triggered rules.
+ */
+static int
+triggers(struct phi_engine *eng, struct phi_error *err)
+{
+	char *text = NULL, f[256];
+	size_t i, j, tlen = 0, cap = 0, n;
+	int rc;
+
+	for (i = 0; i < eng->nactive; i++) {
+		struct px_rule *r = eng->active[i];
+
+		if (r->ntriggers == 0)
+			continue;
+		if (eng->ntrig >= PX_TRIGGER_RULES_MAX) {
+			px_free(text);
+			return px_error_at(err, r->source, r->line, 1,
+			    "more than %d rules with triggers",
+			    PX_TRIGGER_RULES_MAX);
+		}
+		eng->trig_rules[eng->ntrig] = r;
+		for (j = 0; j < r->ntriggers; j++) {
+			size_t wl = strlen(r->triggers[j]);
+
+			if (strcmp(r->triggers[j], "@digit") == 0) {
+				eng->trig_digit |= 1ULL << eng->ntrig;
+				continue;
+			}
+			if (strchr(r->triggers[j], ' ') != NULL) {
+				px_free(text);
+				return px_error_at(err, r->source, r->line, 1,
+				    "rule '%s': a trigger is one word", r->id);
+			}
+			if (px_grow((void **)&text, &cap, tlen + wl + 2, 1)) {
+				px_free(text);
+				return px_error(err, PHI_ENOMEM,
+				    "out of memory");
+			}
+			memcpy(text + tlen, r->triggers[j], wl);
+			tlen += wl;
+			text[tlen++] = '\n';
+		}
+		eng->ntrig++;
+	}
+	if (eng->ntrig == 0)
+		return PHI_OK;
+	if ((eng->trig = px_dict_new("triggers", NULL, NULL)) == NULL) {
+		px_free(text);
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	}
+	rc = px_dict_load(eng->trig, text != NULL ? text : "", tlen, err);
+	px_free(text);
+	if (rc != PHI_OK)
+		return rc;
+	for (i = 0; i < (size_t)eng->ntrig; i++) {
+		const struct px_rule *r = eng->trig_rules[i];
+
+		for (j = 0; j < r->ntriggers; j++) {
+			if (strcmp(r->triggers[j], "@digit") == 0)
+				continue;
+			if ((rc = px_fold(r->triggers[j], strlen(r->triggers[j]),
+			    f, sizeof(f), &n)) != PHI_OK ||
+			    (rc = px_dict_set_value(eng->trig, f, n,
+			    1ULL << i)) != PHI_OK)
+				return px_error_at(err, r->source, r->line, 1,
+				    "rule '%s': bad trigger", r->id);
+		}
+	}
+	eng->has_dict_rules = 1;	/* triggers need the tokens */
+	return PHI_OK;
+}
+
 /* Load dictionaries, resolve names, compile patterns. */
 static int
 compile(struct phi_engine *eng, struct phi_error *err)
@@ -242,7 +317,7 @@ compile(struct phi_engine *eng, struct phi_error *err)
 	}
 	if (!sp->threshold_set)
 		sp->threshold = DEFAULT_THRESHOLD;
-	return PHI_OK;
+	return triggers(eng, err);
 }
 
 int
@@ -316,6 +391,7 @@ phi_engine_destroy(struct phi_engine *eng)
 		return;
 	px_spec_free(&eng->spec);
 	px_free(eng->active);
+	px_dict_free(eng->trig);
 	for (i = 0; i < eng->novr; i++)
 		px_free(eng->ovr[i].what);
 	px_free(eng->ovr);
@@ -428,6 +504,8 @@ px_detect(const struct phi_engine *eng, struct px_scratch *sc,
 	for (i = 0; i < eng->nactive && rc == PHI_OK; i++) {
 		const struct px_rule *r = eng->active[i];
 
+		if (r->ntriggers > 0)
+			continue;		/* below, at trigger tokens */
 		if (r->kind == PX_RULE_REGEX)
 			rc = px_regex_run(eng, r, sc, text, len, from, to, fs);
 		else
@@ -435,6 +513,8 @@ px_detect(const struct phi_engine *eng, struct px_scratch *sc,
 		if (rc != PHI_OK)
 			sc->fail_rule = r->id;
 	}
+	if (rc == PHI_OK && eng->ntrig > 0)
+		rc = px_regex_run_triggered(eng, sc, text, len, from, to, fs);
 	if (rc != PHI_OK) {
 		/* one marker per line keeps the line structure */
 		size_t a = from, b;

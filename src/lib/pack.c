@@ -427,6 +427,7 @@ px_rule_free(struct px_rule *r)
 	strlist_free(r->exclude, r->nexclude);
 	px_free(r->exclude_idx);
 	strlist_free(r->ctx.words, r->ctx.nwords);
+	strlist_free(r->triggers, r->ntriggers);
 	px_free(r->source);
 	px_free(r);
 }
@@ -461,7 +462,7 @@ rule(struct ld *l, struct fy_node *n)
 	    "dictionary", "caseless", "group", "validate", "score",
 	    "ambiguous-score", "priority", "context", "action", "case",
 	    "ambiguous", "exclude", "expand", "adjacent-boost", "min-length",
-	    "examples", "description", NULL };
+	    "examples", "description", "trigger", "trigger-back", NULL };
 	struct fy_node *exs = NULL, *idn = NULL;
 	struct fy_node_pair *p;
 	struct px_rule *r;
@@ -556,6 +557,14 @@ rule(struct ld *l, struct fy_node *n)
 		} else if (strcmp(k, "context") == 0) {
 			if (context(l, v, &r->ctx))
 				goto fail;
+		} else if (strcmp(k, "trigger-back") == 0) {
+			if (num(l, v, "trigger-back", 0, 8, &d))
+				goto fail;
+			r->trigger_back = (int)d;
+		} else if (strcmp(k, "trigger") == 0) {
+			if (strlist(l, v, "trigger", &r->triggers,
+			    &r->ntriggers))
+				goto fail;
 		} else if (strcmp(k, "action") == 0) {
 			if ((s = str(l, v, "action")) == NULL)
 				goto fail;
@@ -597,6 +606,10 @@ rule(struct ld *l, struct fy_node *n)
 		goto fail;
 	}
 	r->kind = r->pattern != NULL ? PX_RULE_REGEX : PX_RULE_DICT;
+	if (r->ntriggers > 0 && r->kind != PX_RULE_REGEX) {
+		fail(l, idn, "rule '%s': trigger needs a pattern", r->id);
+		goto fail;
+	}
 	r->pack = (int)l->cfg->spec.npacks - 1;
 	if (exs != NULL) {
 		struct fy_node *c;

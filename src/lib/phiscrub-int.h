@@ -64,6 +64,9 @@ struct px_rule {
 	int caseless;
 	int group;			/* capture group that is the PHI; 0 = all */
 	unsigned validators;
+	char **triggers;		/* folded words; "@digit": digit tokens */
+	size_t ntriggers;
+	int trigger_back;		/* tokens before the trigger to try */
 	/* dictionary */
 	char *dict;			/* dictionary name */
 	int dict_idx;
@@ -119,6 +122,7 @@ struct px_dict {
 	size_t nentries;
 	int max_words;			/* longest entry in words */
 	struct px_dict *prefix;		/* first words of multi-word entries */
+	uint64_t *vals;			/* optional value per slot */
 };
 
 /*
@@ -181,6 +185,10 @@ struct phi_engine {
 	int jit;
 	uint32_t max_groups;
 	int has_dict_rules;
+	struct px_dict *trig;		/* trigger word -> rule bit mask */
+	uint64_t trig_digit;		/* rules triggered by digit tokens */
+	const struct px_rule *trig_rules[PX_TRIGGER_RULES_MAX];
+	int ntrig;
 };
 
 /* A detected span, offsets relative to the unit's region buffer. */
@@ -253,6 +261,9 @@ int	 px_dict_load(struct px_dict *, const char *, size_t,
 	    struct phi_error *);
 void	 px_dict_free(struct px_dict *);
 int	 px_dict_has(const struct px_dict *, uint64_t, const char *, size_t);
+uint64_t px_dict_value(const struct px_dict *, uint64_t, const char *,
+	    size_t);
+int	 px_dict_set_value(struct px_dict *, const char *, size_t, uint64_t);
 uint64_t px_hash(const char *, size_t);
 uint64_t px_hash_more(uint64_t, const char *, size_t);
 
@@ -280,6 +291,9 @@ int	 px_regex_run(const struct phi_engine *, const struct px_rule *,
 	    struct px_scratch *, const char *, size_t, size_t, size_t,
 	    struct px_findings *);
 int	 px_regex_status(int);
+int	 px_regex_run_triggered(const struct phi_engine *,
+	    struct px_scratch *, const char *, size_t, size_t, size_t,
+	    struct px_findings *);
 
 /* det-context.c */
 int	 px_context_found(const struct px_context *, const char *, size_t,

@@ -38,7 +38,7 @@
 
 /* One dictionary entry (folded), and words in a multi-word entry. */
 #define PX_DICT_ENTRY_MAX	128
-#define PX_DICT_NGRAM_MAX	4
+#define PX_DICT_NGRAM_MAX	8
 
 /* Context words per rule, and the widest context window in bytes. */
 #define PX_CONTEXT_WORDS_MAX	256
@@ -54,5 +54,8 @@
 #define PX_DEPTH_LIMIT		100000
 #define PX_HEAP_LIMIT_KIB	(64 * 1024)
 #define PX_JIT_STACK_MAX	(1024 * 1024)
+
+/* Rules with trigger words: one bit each in a 64-bit mask per word. */
+#define PX_TRIGGER_RULES_MAX	64
 
 #endif /* PHISCRUB_LIMITS_H */

@@ -119,5 +119,30 @@ START_TEST(jit_and_interpreter_agree)
 }
 END_TEST
 
-UNIT_MAIN("regex", status_codes, limits_fail_closed, group_and_validators,
+START_TEST(triggers)
+{
+	struct phi_engine *eng = engine_from(HEAD "rules:\n"
+	    "  - { id: f, category: FACILITY, pattern: '(?:\\p{Lu}\\p{L}+[ \\t]+){1,4}"
+	    "(?:Hospital|Clinic)\\b', trigger: [hospital, clinic],"
+	    " trigger-back: 4 }\n"
+	    "  - { id: m, category: MRN, pattern: 'MRN:?[ \\t]*\\K\\d+',"
+	    " trigger: [mrn] }\n"
+	    "  - { id: p, category: PHONE, pattern: '\\d{3}-\\d{3}-\\d{4}',"
+	    " trigger: '@digit' }\n");
+	char *out;
+	int rc;
+
+	out = scrub(eng, "at Mercy General Hospital, mrn 12345, MRN: 99, "
+	    "call 617-555-0134 or 617-555-0199; the Clinic; x617-555-0100",
+	    &rc);
+	ck_assert_int_eq(rc, PHI_OK);
+	/* anchored at tokens: mid-token digits are no trigger */
+	ck_assert_str_eq(out, "at [FACILITY], mrn 12345, MRN: [MRN], "
+	    "call [PHONE] or [PHONE]; the Clinic; x617-555-0100");
+	phi_free(out);
+	phi_engine_destroy(eng);
+}
+END_TEST
+
+UNIT_MAIN("regex", triggers, status_codes, limits_fail_closed, group_and_validators,
     jit_and_interpreter_agree)
