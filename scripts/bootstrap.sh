@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="build-essential autoconf automake libtool pkg-config perl python3 time
-      libpcre2-dev libicu-dev libfyaml-dev check"
+      libpcre2-dev libicu-dev libfyaml-dev libssl-dev check"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -45,7 +45,9 @@ enum phi_status {
 	PHI_EIO = -6,		/* a callback reported an output error */
 	PHI_ELIMIT = -7,	/* a documented limit was exceeded */
 	PHI_ESTATE = -8,	/* call out of order (write after finish) */
-	PHI_EUNICODE = -9	/* ICU failed on a span */
+	PHI_EUNICODE = -9,	/* ICU failed on a span */
+	PHI_EKEY = -10		/* no key, bad key, or a token that does not
+				   authenticate under the key */
 };
 
 /* What a finding is replaced with. */
@@ -54,7 +56,13 @@ enum phi_action {
 	PHI_ACT_TAG,		/* [CATEGORY] */
 	PHI_ACT_REDACT,		/* one fixed marker, [REDACTED] */
 	PHI_ACT_MASK,		/* '*' per letter or digit, shape kept */
-	PHI_ACT_KEEP		/* leave as is (reported only) */
+	PHI_ACT_KEEP,		/* leave as is (reported only) */
+	PHI_ACT_TOKEN,		/* [NAME-7KQ2M9]: keyed HMAC pseudonym */
+	PHI_ACT_ENCRYPT,	/* [NAME~...]: AES-SIV, reversible with the key */
+	PHI_ACT_SURROGATE,	/* a realistic fake value of the same shape */
+	PHI_ACT_SHIFT,		/* dates moved by a per-subject offset */
+	PHI_ACT_GENERALIZE,	/* year only, 90+, ZIP3 */
+	PHI_ACT_RESTORE		/* put back what encrypt replaced */
 };
 
 /* What to do when a region cannot be evaluated. */
@@ -89,6 +97,7 @@ struct phi_finding {
 	const char *action;
 	const char *pack;
 	const char *pack_version;
+	const char *key_id;	/* short public id of the key, or NULL */
 	double score;
 };
 
@@ -153,6 +162,20 @@ void phi_config_set_on_error(struct phi_config *cfg, enum phi_on_error oe);
 void phi_config_set_jit(struct phi_config *cfg, int on);
 
 /**
+ * phi_config_set_key() - key material for token, encrypt, surrogate and
+ * shift (16 to 4096 bytes).  Only subkeys derived with HKDF-SHA-256 are
+ * kept; the caller should wipe its copy.  Returns PHI_OK or PHI_EKEY.
+ */
+int phi_config_set_key(struct phi_config *cfg, const void *key, size_t len,
+    struct phi_error *err);
+
+/**
+ * phi_config_set_shift_range() - date shifting moves dates by 1 to @days
+ * days, earlier or later (default 365).
+ */
+void phi_config_set_shift_range(struct phi_config *cfg, int days);
+
+/**
  * phi_engine_create() - compile @cfg (which stays the caller's).  With no
  * pack added, the built-in "safe-harbor" pack is used.
  * Returns PHI_OK, PHI_EPACK or PHI_ENOMEM.  The caller owns *@eng.
@@ -160,6 +183,9 @@ void phi_config_set_jit(struct phi_config *cfg, int on);
 int phi_engine_create(const struct phi_config *cfg, struct phi_engine **eng,
     struct phi_error *err);
 void phi_engine_destroy(struct phi_engine *eng);
+
+/** phi_engine_key_id() - short public name of the key, or NULL. */
+const char *phi_engine_key_id(const struct phi_engine *eng);
 
 /** phi_engine_rule_count() - number of active rules. */
 size_t phi_engine_rule_count(const struct phi_engine *eng);
@@ -203,6 +229,7 @@ struct phi_stream_cfg {
 	phi_finding_fn finding;
 	void *finding_arg;
 	int line_units;
+	const char *subject;	/* whose dates `shift` moves (may be NULL) */
 };
 
 /**
@@ -239,6 +266,12 @@ int phi_stream_status(const struct phi_stream *st);
  * rule id, reason; never input text), or NULL when there was none.
  */
 const struct phi_error *phi_stream_error(const struct phi_stream *st);
+
+/**
+ * phi_stream_restore_failed() - encrypted tokens `restore` found but could
+ * not open (another key, or tampered): they are left as they were.
+ */
+uint64_t phi_stream_restore_failed(const struct phi_stream *st);
 
 /** phi_stream_unevaluated() - number of regions replaced by a marker. */
 uint64_t phi_stream_unevaluated(const struct phi_stream *st);

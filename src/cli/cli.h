@@ -29,6 +29,12 @@ void	pack_error(const struct phi_error *);
 /* eval.c */
 int	cmd_eval(int, char **);
 
+/* keyfile.c */
+struct phi_config;
+int	key_file(const char *, struct phi_config *);
+int	key_fd(const char *, struct phi_config *);
+int	key_generate(const char *);
+
 /* out.c */
 int	out_open(struct out *, const char *);
 int	out_write(void *, const char *, size_t);

@@ -20,10 +20,11 @@
 
 static const char *progname = "phiscrub";
 
-enum mode { MODE_SCRUB, MODE_CHECK, MODE_TEST };
+enum mode { MODE_SCRUB, MODE_CHECK, MODE_TEST, MODE_RESTORE };
 
 struct opts {
 	enum mode mode;
+	const char *subject;
 	const char *output;
 	const char *audit;
 	int line_units;
@@ -37,6 +38,7 @@ struct run {
 	int audit_error;
 	int check;
 	unsigned long long found;
+	unsigned long long restore_failed;
 };
 
 static void
@@ -46,6 +48,8 @@ usage(FILE *fp)
 "usage: phiscrub [options] [FILE...]          scrub PHI, FILEs or stdin to stdout\n"
 "       phiscrub check [options] [FILE...]    exit 1 if PHI is found\n"
 "       phiscrub test [PACK...]               run the packs' examples\n"
+"       phiscrub restore --key-file K [FILE...] put encrypted values back\n"
+"       phiscrub keygen FILE                  write a new random key (0600)\n"
 "       phiscrub eval [options] CORPUS...     score against annotated corpora\n"
 "                                             (phiscrub eval --help)\n"
 "\n"
@@ -53,7 +57,12 @@ usage(FILE *fp)
 "  -r, --rules PACK         rule pack file or built-in name (repeatable;\n"
 "                           default: the built-in safe-harbor pack)\n"
 "  -a, --action WHAT=ACTION set the action of a category, rule id or '*':\n"
-"                           tag, redact, mask or keep (repeatable)\n"
+"                           tag, redact, mask, keep, generalize, or with a\n"
+"                           key token, encrypt, surrogate, shift\n"
+"      --key-file FILE      key for the keyed actions (mode 0600 or stricter)\n"
+"      --key-fd N           read the key from file descriptor N\n"
+"      --subject ID         whose dates `shift` moves (default: one subject)\n"
+"      --shift-range DAYS   shift dates by 1..DAYS days either way (365)\n"
 "  -o, --output FILE        write to FILE (atomically) instead of stdout\n"
 "      --audit FILE         write findings as JSON Lines (never the PHI)\n"
 "      --on-error POLICY    replace (default: marker, exit 65) or stop\n"
@@ -96,6 +105,8 @@ status_exit(int code)
 		return EXIT_DATAERR;
 	case PHI_EIO:
 		return EXIT_IOERR;
+	case PHI_EKEY:
+		return EXIT_CONFIG;
 	}
 	return EXIT_SOFTWARE;
 }
@@ -190,6 +201,7 @@ scrub_fd(const struct phi_engine *eng, const struct opts *op, int fd,
 	scfg.finding = on_finding;
 	scfg.finding_arg = r;
 	scfg.line_units = op->line_units;
+	scfg.subject = op->subject;
 	if ((buf = malloc(READ_SIZE)) == NULL) {
 		warnx_("%s%s", "out of memory", "");
 		return EXIT_OSERR;
@@ -223,6 +235,7 @@ scrub_fd(const struct phi_engine *eng, const struct opts *op, int fd,
 			warnx_("%s: %s", name, err.msg);
 		ex = status_exit(rc);
 	}
+	r->restore_failed += phi_stream_restore_failed(st);
 	if (ex == 0 && phi_stream_status(st) != PHI_OK) {
 		fprintf(stderr, "%s: %s: %llu region(s) could not be "
 		    "evaluated and were replaced by a marker; first: %s\n",
@@ -293,6 +306,10 @@ cmd_scrub(const struct phi_engine *eng, const struct opts *op, int argc,
 		if (ex == 0)
 			ex = EXIT_IOERR;
 	}
+	if (r.restore_failed > 0)
+		fprintf(stderr, "%s: %llu token(s) could not be restored with "
+		    "this key (another key, or altered) and were left as they "
+		    "are\n", progname, r.restore_failed);
 	if (ex == 0 && dataerr)
 		ex = EXIT_DATAERR;
 	if (ex == 0 && r.check && r.found > 0)
@@ -353,6 +370,10 @@ main(int argc, char **argv)
 		{ "on-error", required_argument, NULL, 2 },
 		{ "line-buffered", no_argument, NULL, 3 },
 		{ "no-jit", no_argument, NULL, 4 },
+		{ "key-file", required_argument, NULL, 5 },
+		{ "key-fd", required_argument, NULL, 6 },
+		{ "subject", required_argument, NULL, 7 },
+		{ "shift-range", required_argument, NULL, 8 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -362,13 +383,25 @@ main(int argc, char **argv)
 	struct phi_engine *eng = NULL;
 	struct phi_error err;
 	struct opts op;
-	int c, rc, ex = 0, npacks = 0, i;
+	int c, rc, ex = 0, npacks = 0, i, have_key = 0;
 	char *eq;
 
 	memset(&op, 0, sizeof(op));
 	memset(&err, 0, sizeof(err));
 	if (argc > 1 && strcmp(argv[1], "eval") == 0)
 		return cmd_eval(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "keygen") == 0) {
+		if (argc != 3) {
+			fprintf(stderr, "usage: phiscrub keygen FILE\n");
+			return EXIT_USAGE;
+		}
+		return key_generate(argv[2]);
+	}
+	if (argc > 1 && strcmp(argv[1], "restore") == 0) {
+		op.mode = MODE_RESTORE;
+		argv++;
+		argc--;
+	}
 	if (argc > 1 && strcmp(argv[1], "check") == 0) {
 		op.mode = MODE_CHECK;
 		argv++;
@@ -397,9 +430,11 @@ main(int argc, char **argv)
 		case 'a':
 			if ((eq = strchr(optarg, '=')) == NULL ||
 			    eq == optarg || phi_action_parse(eq + 1) ==
-			    PHI_ACT_DEFAULT) {
-				warnx_("bad --action '%s'%s: use "
-				    "WHAT=tag|redact|mask|keep", optarg, "");
+			    PHI_ACT_DEFAULT || phi_action_parse(eq + 1) ==
+			    PHI_ACT_RESTORE) {
+				warnx_("bad --action '%s': use WHAT=tag|redact|"
+				    "mask|keep|generalize|token|encrypt|"
+				    "surrogate|shift", optarg);
 				ex = EXIT_USAGE;
 				goto out;
 			}
@@ -444,6 +479,27 @@ main(int argc, char **argv)
 		case 4:
 			phi_config_set_jit(cfg, 0);
 			break;
+		case 5:
+			if ((ex = key_file(optarg, cfg)) != 0)
+				goto out;
+			have_key = 1;
+			break;
+		case 6:
+			if ((ex = key_fd(optarg, cfg)) != 0)
+				goto out;
+			have_key = 1;
+			break;
+		case 7:
+			op.subject = optarg;
+			break;
+		case 8:
+			if (atoi(optarg) < 1 || atoi(optarg) > 36500) {
+				warnx_("--shift-range: 1 to 36500 days");
+				ex = EXIT_USAGE;
+				goto out;
+			}
+			phi_config_set_shift_range(cfg, atoi(optarg));
+			break;
 		case 'v':
 			op.verbose = 1;
 			break;
@@ -461,6 +517,24 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (op.mode == MODE_RESTORE) {
+		if (!have_key) {
+			warnx_("restore needs --key-file or --key-fd");
+			ex = EXIT_USAGE;
+			goto out;
+		}
+		if (npacks > 0) {
+			warnx_("restore takes no --rules");
+			ex = EXIT_USAGE;
+			goto out;
+		}
+		if ((rc = phi_config_add_pack(cfg, "restore", &err)) !=
+		    PHI_OK) {
+			pack_error(&err);
+			ex = status_exit(rc);
+			goto out;
+		}
+	}
 	if (op.mode == MODE_TEST) {
 		for (i = 0; i < argc; i++) {
 			if ((rc = phi_config_add_pack(cfg, argv[i], &err)) !=

@@ -22,9 +22,30 @@ px_action_name(enum phi_action a)
 		return "mask";
 	case PHI_ACT_KEEP:
 		return "keep";
+	case PHI_ACT_TOKEN:
+		return "token";
+	case PHI_ACT_ENCRYPT:
+		return "encrypt";
+	case PHI_ACT_SURROGATE:
+		return "surrogate";
+	case PHI_ACT_SHIFT:
+		return "shift";
+	case PHI_ACT_GENERALIZE:
+		return "generalize";
+	case PHI_ACT_RESTORE:
+		return "restore";
 	default:
 		return "tag";
 	}
+}
+
+/* Actions that cannot work without a key. */
+int
+px_action_needs_key(enum phi_action a)
+{
+	return a == PHI_ACT_TOKEN || a == PHI_ACT_ENCRYPT ||
+	    a == PHI_ACT_SURROGATE || a == PHI_ACT_SHIFT ||
+	    a == PHI_ACT_RESTORE;
 }
 
 enum phi_action
@@ -38,6 +59,18 @@ phi_action_parse(const char *s)
 		return PHI_ACT_MASK;
 	if (strcmp(s, "keep") == 0)
 		return PHI_ACT_KEEP;
+	if (strcmp(s, "token") == 0)
+		return PHI_ACT_TOKEN;
+	if (strcmp(s, "encrypt") == 0)
+		return PHI_ACT_ENCRYPT;
+	if (strcmp(s, "surrogate") == 0)
+		return PHI_ACT_SURROGATE;
+	if (strcmp(s, "shift") == 0)
+		return PHI_ACT_SHIFT;
+	if (strcmp(s, "generalize") == 0)
+		return PHI_ACT_GENERALIZE;
+	if (strcmp(s, "restore") == 0)
+		return PHI_ACT_RESTORE;
 	return PHI_ACT_DEFAULT;
 }
 
@@ -144,18 +177,45 @@ put(const char *s, char *out, size_t cap, size_t *outlen)
 
 /*
  * Render the replacement of value v (len bytes) found by rule r (NULL for an
- * unevaluated region) into out.  cap must be at least len + 64.
+ * unevaluated region) into out; subject is whose dates shift moves.  cap
+ * must be at least 2 * len + 128.  PHI_EKEY from restore means "leave the
+ * token as it is".
  */
 int
 px_act_render(const struct phi_engine *eng, const struct px_rule *r,
-    const char *v, size_t len, char *out, size_t cap, size_t *outlen)
+    const char *subject, const char *v, size_t len, char *out, size_t cap,
+    size_t *outlen)
 {
 	const struct px_category *c;
+	const char *tname;
 	char tag[96];
 
 	if (r == NULL)
 		return put("[UNEVALUATED]", out, cap, outlen);
 	c = px_category_of(eng, r->category);
+	tname = c != NULL && c->tag != NULL ? c->tag : r->category;
+	switch (px_action_of(eng, r)) {
+	case PHI_ACT_TOKEN:
+		return px_act_token(eng, r->category, tname, v, len, out, cap,
+		    outlen);
+	case PHI_ACT_ENCRYPT:
+		return px_act_encrypt(eng, tname, v, len, out, cap, outlen);
+	case PHI_ACT_RESTORE:
+		return px_act_decrypt(eng, v, len, out, cap, outlen);
+	case PHI_ACT_GENERALIZE:
+		return px_act_generalize(eng, r->category, v, len, out, cap,
+		    outlen);
+	case PHI_ACT_SHIFT:
+		if (strcmp(r->category, "DATE") == 0)
+			return px_act_shift(eng, subject, v, len, out, cap,
+			    outlen);
+		break;		/* only dates shift; others are tagged */
+	case PHI_ACT_SURROGATE:
+		return px_act_surrogate(eng, r->category, subject, v, len, out,
+		    cap, outlen);
+	default:
+		break;
+	}
 	switch (px_action_of(eng, r)) {
 	case PHI_ACT_REDACT:
 		return put(REDACT_MARKER, out, cap, outlen);
@@ -168,8 +228,7 @@ px_act_render(const struct phi_engine *eng, const struct px_rule *r,
 		*outlen = len;
 		return PHI_OK;
 	default:
-		snprintf(tag, sizeof(tag), "[%s]", c != NULL && c->tag != NULL ?
-		    c->tag : r->category);
+		snprintf(tag, sizeof(tag), "[%s]", tname);
 		return put(tag, out, cap, outlen);
 	}
 }

@@ -64,6 +64,7 @@ px_dict_free(struct px_dict *d)
 	px_free(d->offs);
 	px_free(d->arena);
 	px_free(d->vals);
+	px_free(d->order);
 	px_dict_free(d->prefix);
 	px_free(d);
 }
@@ -132,6 +133,10 @@ insert(struct px_dict *d, const char *key, size_t len, size_t *arena_cap)
 	    1) != PHI_OK)
 		return PHI_ENOMEM;
 	memcpy(d->arena + d->arena_len, key, len + 1);
+	if (px_grow((void **)&d->order, &d->ordcap, d->norder + 1,
+	    sizeof(*d->order)) != PHI_OK)
+		return PHI_ENOMEM;
+	d->order[d->norder++] = (uint32_t)d->arena_len;
 	d->hashes[i] = h;
 	d->offs[i] = (uint32_t)d->arena_len;
 	d->arena_len += len + 1;

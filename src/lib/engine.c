@@ -23,6 +23,7 @@ phi_config_create(struct phi_config **cfg)
 	if ((*cfg = px_calloc(1, sizeof(**cfg))) == NULL)
 		return PHI_ENOMEM;
 	(*cfg)->jit = 1;
+	(*cfg)->shift_range = 365;
 	return PHI_OK;
 }
 
@@ -48,6 +49,7 @@ phi_config_destroy(struct phi_config *cfg)
 	if (cfg == NULL)
 		return;
 	px_spec_free(&cfg->spec);
+	explicit_bzero(&cfg->keys, sizeof(cfg->keys));
 	sources_free(cfg);
 	for (i = 0; i < cfg->novr; i++)
 		px_free(cfg->ovr[i].what);
@@ -139,6 +141,13 @@ phi_config_set_on_error(struct phi_config *cfg, enum phi_on_error oe)
 {
 	if (cfg != NULL)
 		cfg->on_error = oe;
+}
+
+void
+phi_config_set_shift_range(struct phi_config *cfg, int days)
+{
+	if (cfg != NULL && days >= 1 && days <= 36500)
+		cfg->shift_range = days;
 }
 
 void
@@ -317,6 +326,15 @@ compile(struct phi_engine *eng, struct phi_error *err)
 	}
 	if (!sp->threshold_set)
 		sp->threshold = DEFAULT_THRESHOLD;
+	/* keyed actions without a key: refuse now, not on the first hit */
+	for (i = 0; i < eng->nactive; i++) {
+		enum phi_action a = px_action_of(eng, eng->active[i]);
+
+		if (px_action_needs_key(a) && !eng->keys.set)
+			return px_error(err, PHI_EKEY, "rule '%s': action '%s' "
+			    "needs a key (--key-file)", eng->active[i]->id,
+			    px_action_name(a));
+	}
 	return triggers(eng, err);
 }
 
@@ -357,6 +375,8 @@ phi_engine_create(const struct phi_config *cfg, struct phi_engine **engp,
 	phi_config_destroy(tmp);
 	eng->on_error = cfg->on_error;
 	eng->jit = cfg->jit;
+	eng->keys = cfg->keys;
+	eng->shift_range = cfg->shift_range;
 	if (cfg->novr > 0) {
 		if ((eng->ovr = px_calloc(cfg->novr, sizeof(*eng->ovr))) ==
 		    NULL) {
@@ -390,6 +410,7 @@ phi_engine_destroy(struct phi_engine *eng)
 	if (eng == NULL)
 		return;
 	px_spec_free(&eng->spec);
+	explicit_bzero(&eng->keys, sizeof(eng->keys));
 	px_free(eng->active);
 	px_dict_free(eng->trig);
 	for (i = 0; i < eng->novr; i++)

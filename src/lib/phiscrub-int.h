@@ -123,6 +123,9 @@ struct px_dict {
 	int max_words;			/* longest entry in words */
 	struct px_dict *prefix;		/* first words of multi-word entries */
 	uint64_t *vals;			/* optional value per slot */
+	uint32_t *order;		/* entry offsets, in file order */
+	size_t norder;
+	size_t ordcap;
 };
 
 /*
@@ -155,6 +158,16 @@ struct px_override {
 	enum phi_action act;
 };
 
+/* Subkeys derived from the user's key (key.c); never the key itself. */
+struct px_keys {
+	unsigned char token[PX_SUBKEY_LEN];
+	unsigned char encrypt[PX_SUBKEY_LEN];
+	unsigned char shift[PX_SUBKEY_LEN];
+	unsigned char surrogate[PX_SUBKEY_LEN];
+	char id[12];
+	int set;
+};
+
 /* A pack as the caller named it, replayed when an engine is built. */
 struct px_source {
 	char *name;			/* file or built-in name, or NULL */
@@ -173,6 +186,8 @@ struct phi_config {
 	enum phi_on_error on_error;
 	int jit;
 	int include_depth;
+	struct px_keys keys;
+	int shift_range;
 };
 
 struct phi_engine {
@@ -183,6 +198,8 @@ struct phi_engine {
 	size_t novr;
 	enum phi_on_error on_error;
 	int jit;
+	struct px_keys keys;
+	int shift_range;
 	uint32_t max_groups;
 	int has_dict_rules;
 	struct px_dict *trig;		/* trigger word -> rule bit mask */
@@ -319,8 +336,31 @@ enum phi_action px_action_of(const struct phi_engine *,
 const struct px_category *px_category_of(const struct phi_engine *,
 	    const char *);
 int	 px_act_render(const struct phi_engine *, const struct px_rule *,
-	    const char *, size_t, char *, size_t, size_t *);
+	    const char *, const char *, size_t, char *, size_t, size_t *);
+int	 px_action_needs_key(enum phi_action);
 const char *px_action_name(enum phi_action);
+
+/* key.c */
+size_t	 px_base32(const unsigned char *, size_t, char *, size_t);
+long	 px_base32_decode(const char *, size_t, unsigned char *, size_t);
+
+/* act-token.c */
+int	 px_act_token(const struct phi_engine *, const char *, const char *,
+	    const char *, size_t, char *, size_t, size_t *);
+int	 px_act_encrypt(const struct phi_engine *, const char *, const char *,
+	    size_t, char *, size_t, size_t *);
+int	 px_act_decrypt(const struct phi_engine *, const char *, size_t,
+	    char *, size_t, size_t *);
+
+/* act-date.c */
+int	 px_act_generalize(const struct phi_engine *, const char *,
+	    const char *, size_t, char *, size_t, size_t *);
+int	 px_act_shift(const struct phi_engine *, const char *, const char *,
+	    size_t, char *, size_t, size_t *);
+
+/* act-surrogate.c */
+int	 px_act_surrogate(const struct phi_engine *, const char *,
+	    const char *, const char *, size_t, char *, size_t, size_t *);
 
 /* engine.c */
 int	 px_scratch_init(const struct phi_engine *, struct px_scratch *,

@@ -58,4 +58,15 @@
 /* Rules with trigger words: one bit each in a 64-bit mask per word. */
 #define PX_TRIGGER_RULES_MAX	64
 
+/*
+ * Key material: at least 128 bits; at most 4 KiB, as a key file larger than
+ * that is not a key (OpenSSH refuses big private keys the same way).
+ */
+#define PX_KEY_MIN		16
+#define PX_KEY_MAX		4096
+#define PX_SUBKEY_LEN		32
+
+/* Longest value `encrypt` takes: PHI items are short; a token stays short. */
+#define PX_ENCRYPT_MAX		1024
+
 #endif /* PHISCRUB_LIMITS_H */

@@ -42,6 +42,7 @@ struct phi_stream {
 	int failed;			/* a callback failed or we stopped */
 	int finished;
 	uint64_t unevaluated;
+	uint64_t restore_failed;
 };
 
 int
@@ -90,6 +91,12 @@ const struct phi_error *
 phi_stream_error(const struct phi_stream *st)
 {
 	return st != NULL && st->status != PHI_OK ? &st->first : NULL;
+}
+
+uint64_t
+phi_stream_restore_failed(const struct phi_stream *st)
+{
+	return st != NULL ? st->restore_failed : 0;
 }
 
 uint64_t
@@ -209,6 +216,7 @@ report(struct phi_stream *st, const struct px_finding *f, uint64_t off,
 		pf.pack = st->eng->spec.packs[r->pack].name;
 		pf.pack_version = st->eng->spec.packs[r->pack].version;
 	}
+	pf.key_id = phi_engine_key_id(st->eng);
 	pf.score = f->score;
 	if (st->cfg.finding(st->cfg.finding_arg, &pf) != 0) {
 		st->failed = 1;
@@ -283,13 +291,23 @@ unit(struct phi_stream *st, size_t ulen, struct phi_error *err)
 			return px_error(err, PHI_ENOMEM, "out of memory");
 		if (f->error)
 			st->unevaluated++;
-		if (px_grow((void **)&st->rbuf, &st->rcap, (size_t)(b - a) +
+		if (px_grow((void **)&st->rbuf, &st->rcap, 2 * (size_t)(b - a) +
 		    128, 1) != PHI_OK)
 			return px_error(err, PHI_ENOMEM, "out of memory");
-		rc = px_act_render(eng, f->error ? NULL : f->rule, st->buf +
-		    (a - st->base), (size_t)(b - a), st->rbuf, st->rcap, &olen);
-		if (rc != PHI_OK)
-			return px_error(err, rc, "replacement failed");
+		rc = px_act_render(eng, f->error ? NULL : f->rule,
+		    st->cfg.subject, st->buf + (a - st->base), (size_t)(b - a),
+		    st->rbuf, st->rcap, &olen);
+		if (rc == PHI_EKEY && !f->error &&
+		    px_action_of(eng, f->rule) == PHI_ACT_RESTORE) {
+			/* foreign or tampered token: left as it was */
+			st->restore_failed++;
+			memcpy(st->rbuf, st->buf + (a - st->base), (size_t)(b -
+			    a));
+			olen = (size_t)(b - a);
+		} else if (rc != PHI_OK)
+			return px_error(err, rc, "rule '%s': replacement failed: "
+			    "%s", f->rule != NULL ? f->rule->id : "-",
+			    phi_strerror(rc));
 		if (emit(st, st->rbuf, olen))
 			return px_error(err, PHI_ENOMEM, "out of memory");
 		if ((rc = report(st, f, a, (size_t)(b - a), err)) != PHI_OK)
