@@ -164,6 +164,10 @@ on_finding(void *arg, const struct phi_finding *f)
 		json_str(r->audit, f->pack);
 		fputs(",\"pack_version\":", r->audit);
 		json_str(r->audit, f->pack_version);
+		if (f->key_id != NULL) {
+			fputs(",\"key_id\":", r->audit);
+			json_str(r->audit, f->key_id);
+		}
 		fprintf(r->audit, ",\"score\":%.2f}\n", f->score);
 		if (ferror(r->audit))
 			r->audit_error = 1;

@@ -462,7 +462,7 @@ rule(struct ld *l, struct fy_node *n)
 	    "dictionary", "caseless", "group", "validate", "score",
 	    "ambiguous-score", "priority", "context", "action", "case",
 	    "ambiguous", "exclude", "expand", "adjacent-boost", "min-length",
-	    "examples", "description", "trigger", "trigger-back", NULL };
+	    "examples", "description", "trigger", "trigger-back", "merge", NULL };
 	struct fy_node *exs = NULL, *idn = NULL;
 	struct fy_node_pair *p;
 	struct px_rule *r;
@@ -557,6 +557,12 @@ rule(struct ld *l, struct fy_node *n)
 		} else if (strcmp(k, "context") == 0) {
 			if (context(l, v, &r->ctx))
 				goto fail;
+		} else if (strcmp(k, "merge") == 0) {
+			int m;
+
+			if (boolean(l, v, "merge", &m))
+				goto fail;
+			r->nomerge = !m;
 		} else if (strcmp(k, "trigger-back") == 0) {
 			if (num(l, v, "trigger-back", 0, 8, &d))
 				goto fail;

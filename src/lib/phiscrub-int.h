@@ -79,6 +79,8 @@ struct px_rule {
 	unsigned cases;
 	int expand;			/* grow over adjacent name-like tokens */
 	double adjacent_boost;		/* when next to a finding of its kind */
+	int nomerge;			/* never merge with blank-separated
+					   findings of its category */
 	int min_len;
 	struct px_context ctx;
 	/* where it was defined, for diagnostics */

@@ -126,6 +126,7 @@ px_resolve(const struct phi_engine *eng, struct px_findings *fs,
 			struct px_finding *p = &fs->v[n - 1];
 
 			if (cur.start < p->end || (same_cat(p, &cur) &&
+			    !p->rule->nomerge && !cur.rule->nomerge &&
 			    blank_gap(text, p->end, cur.start))) {
 				if (better(&cur, p)) {
 					p->rule = cur.rule;
