@@ -1156,13 +1156,19 @@ px_pack_add(struct phi_config *cfg, const char *name,
 
 	if (cfg == NULL || name == NULL)
 		return px_error(err, PHI_EINVAL, "no configuration or name");
-	if (stat(name, &sb) == 0 || strchr(name, '/') != NULL)
+	/* a bare name is a built-in pack first: a stray file in the
+	 * working directory must not replace the default pack */
+	if (strchr(name, '/') == NULL && strstr(name, ".yaml") == NULL) {
+		snprintf(path, sizeof(path), "rules/%s.yaml", name);
+		if ((text = px_builtin_find(path, &len)) != NULL)
+			return px_pack_load_string(cfg, text, len, path,
+			    "@builtin", err);
+	}
+	if (stat(name, &sb) == 0 || strchr(name, '/') != NULL ||
+	    strstr(name, ".yaml") != NULL)
 		return load_file(cfg, name, err);
-	snprintf(path, sizeof(path), "rules/%s.yaml", name);
-	if ((text = px_builtin_find(path, &len)) == NULL)
-		return px_error_at(err, name, 0, 0, "no such rule pack file "
-		    "or built-in pack");
-	return px_pack_load_string(cfg, text, len, path, "@builtin", err);
+	return px_error_at(err, name, 0, 0, "no such rule pack file or "
+	    "built-in pack");
 }
 
 void
