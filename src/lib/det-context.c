@@ -58,16 +58,173 @@ find_in(const char *text, size_t len, size_t a, size_t b, const char *w)
 	return 0;
 }
 
+/*
+ * Context words become a dictionary of folded tokens (phrases allowed), so
+ * that a window is checked by probing its tokens, one hash each, instead of
+ * scanning its bytes once per word.  Words with other characters (", ma",
+ * "dr.", "#") keep the byte scan, so their punctuation still counts.
+ */
+int
+px_context_compile(struct px_context *c, struct phi_error *err)
+{
+	char *text = NULL;
+	size_t tlen = 0, cap = 0, i, j, cap2 = 0;
+	int rc;
+
+	if (c->nwords == 0)
+		return PHI_OK;
+	for (i = 0; i < c->nwords; i++) {
+		const char *w = c->words[i];
+		size_t n = strlen(w);
+		int plain = n > 0;
+
+		/* only words of letters, digits, blanks and inner ' or -
+		 * are token lookups; the rest keep their exact bytes */
+		for (j = 0; j < n && plain; j++) {
+			unsigned char ch = (unsigned char)w[j];
+
+			if (!(isalnum_b(ch) || ch == ' ' || ((ch == '\'' ||
+			    ch == '-') && j > 0 && j + 1 < n &&
+			    isalnum_b((unsigned char)w[j - 1]) &&
+			    isalnum_b((unsigned char)w[j + 1]))))
+				plain = 0;
+		}
+		if (!plain) {
+			if (px_grow((void **)&c->rest, &cap2, c->nrest + 1,
+			    sizeof(char *)) != PHI_OK ||
+			    (c->rest[c->nrest] = px_strdup(w)) == NULL) {
+				px_free(text);
+				return px_error(err, PHI_ENOMEM,
+				    "out of memory");
+			}
+			c->nrest++;
+			continue;
+		}
+		if (px_grow((void **)&text, &cap, tlen + n + 2, 1) != PHI_OK) {
+			px_free(text);
+			return px_error(err, PHI_ENOMEM, "out of memory");
+		}
+		memcpy(text + tlen, w, n);
+		tlen += n;
+		text[tlen++] = '\n';
+	}
+	if ((c->dict = px_dict_new("context", NULL, NULL)) == NULL) {
+		px_free(text);
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	}
+	rc = px_dict_load(c->dict, text != NULL ? text : "", tlen, err);
+	px_free(text);
+	return rc;
+}
+
+void
+px_context_free(struct px_context *c)
+{
+	size_t i;
+
+	px_dict_free(c->dict);
+	for (i = 0; i < c->nrest; i++)
+		px_free(c->rest[i]);
+	px_free(c->rest);
+	c->dict = NULL;
+	c->rest = NULL;
+	c->nrest = 0;
+}
+
+/* Does a context entry start at token k (phrases of blank-joined tokens)? */
+static int
+entry_at(const struct px_dict *d, const struct px_scratch *sc,
+    const char *text, size_t k, size_t limit)
+{
+	const struct px_token *t = &sc->tok[k];
+	char key[PX_DICT_ENTRY_MAX * 4];
+	size_t klen, m, g;
+	uint64_t h;
+
+	if (t->flen == 0)
+		return 0;
+	if (px_dict_has(d, t->hash, sc->fold + t->foff, t->flen))
+		return 1;
+	if (d->max_words < 2 || !px_dict_has(d->prefix, t->hash, sc->fold +
+	    t->foff, t->flen))
+		return 0;
+	klen = t->flen;
+	memcpy(key, sc->fold + t->foff, klen);
+	h = px_hash_more(0xcbf29ce484222325ULL, key, klen);
+	for (m = 1; m < (size_t)d->max_words && k + m < sc->ntok; m++) {
+		const struct px_token *u = &sc->tok[k + m];
+
+		if (u->flen == 0 || u->end > limit || klen + u->flen + 1 >=
+		    sizeof(key))
+			return 0;
+		for (g = sc->tok[k + m - 1].end; g < u->start; g++)
+			if (text[g] != ' ' && text[g] != '\t')
+				return 0;
+		key[klen++] = ' ';
+		memcpy(key + klen, sc->fold + u->foff, u->flen);
+		h = px_hash_more(h, key + klen - 1, u->flen + 1);
+		klen += u->flen;
+		if (px_dict_has(d, h != 0 ? h : 1, key, klen))
+			return 1;
+	}
+	return 0;
+}
+
+/* First token ending after offset a (tokens are in text order). */
+static size_t
+first_token(const struct px_scratch *sc, size_t a)
+{
+	size_t lo = 0, hi = sc->ntok;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sc->tok[mid].end <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int
+tokens_in(const struct px_context *c, const struct px_scratch *sc,
+    const char *text, size_t a, size_t b)
+{
+	size_t k;
+
+	for (k = first_token(sc, a); k < sc->ntok && sc->tok[k].start < b;
+	    k++)
+		if (sc->tok[k].start >= a && sc->tok[k].end <= b &&
+		    entry_at(c->dict, sc, text, k, b))
+			return 1;
+	return 0;
+}
+
 /* Is one of the context words within the window around [start, end)? */
 int
-px_context_found(const struct px_context *c, const char *text, size_t len,
-    size_t start, size_t end)
+px_context_found(const struct px_context *c, const struct px_scratch *sc,
+    const char *text, size_t len, size_t start, size_t end)
 {
 	size_t a = start > (size_t)c->window ? start - (size_t)c->window : 0;
 	size_t b = end + (size_t)c->window < len ? end + (size_t)c->window :
 	    len;
 	size_t i;
 
+	if (c->dict != NULL && sc != NULL && sc->ntok > 0) {
+		if (tokens_in(c, sc, text, a, start))
+			return 1;
+		if (!c->before_only && tokens_in(c, sc, text, end, b))
+			return 1;
+		for (i = 0; i < c->nrest; i++) {
+			if (find_in(text, len, a, start, c->rest[i]))
+				return 1;
+			if (!c->before_only && find_in(text, len, end, b,
+			    c->rest[i]))
+				return 1;
+		}
+		return 0;
+	}
 	for (i = 0; i < c->nwords; i++) {
 		if (find_in(text, len, a, start, c->words[i]))
 			return 1;
@@ -83,14 +240,14 @@ px_context_found(const struct px_context *c, const char *text, size_t len,
  * is near, or -1 when context is required and absent.
  */
 double
-px_context_score(const struct px_rule *r, double base, const char *text,
-    size_t len, size_t start, size_t end)
+px_context_score(const struct px_rule *r, const struct px_scratch *sc,
+    double base, const char *text, size_t len, size_t start, size_t end)
 {
 	int found;
 
 	if (r->ctx.nwords == 0)
 		return base;
-	found = px_context_found(&r->ctx, text, len, start, end);
+	found = px_context_found(&r->ctx, sc, text, len, start, end);
 	if (r->ctx.required && !found)
 		return -1;
 	return found ? base + r->ctx.boost : base;

@@ -10,6 +10,9 @@
 
 #include "phiscrub-int.h"
 
+/* Folded text of the unit being matched (set by px_dict_run). */
+static __thread const char *eng_fold;
+
 /* Longest token folded; longer runs of letters are not names. */
 #define TOKEN_MAX	64
 
@@ -140,15 +143,60 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 	return PHI_OK;
 }
 
+/*
+ * Is token t in dictionary di?  Rules ask the same few dictionaries about
+ * the same tokens, so each answer is kept in the token: one probe per
+ * token and dictionary, whatever the number of rules.
+ */
+static int
+tok_in(const struct phi_engine *eng, const struct px_token *ct, int di)
+{
+	struct px_token *t = (struct px_token *)ct;
+	uint64_t bit;
+
+	if (di >= 32)
+		return px_dict_has(eng->spec.dicts[di], t->hash, eng_fold +
+		    t->foff, t->flen);
+	bit = 1ULL << di;
+	if (!(t->dknown & bit)) {
+		t->dknown |= bit;
+		if (px_dict_has(eng->spec.dicts[di], t->hash, eng_fold +
+		    t->foff, t->flen))
+			t->dmask |= bit;
+	}
+	return (t->dmask & bit) != 0;
+}
+
+/* Does a phrase of dictionary di start with token t?  Memoized as above. */
+static int
+tok_prefix(const struct phi_engine *eng, const struct px_token *ct, int di)
+{
+	struct px_token *t = (struct px_token *)ct;
+	const struct px_dict *d = eng->spec.dicts[di];
+	uint64_t bit;
+
+	if (di >= 32)
+		return px_dict_has(d->prefix, t->hash, eng_fold + t->foff,
+		    t->flen);
+	bit = 1ULL << (32 + di);
+	if (!(t->dknown & bit)) {
+		t->dknown |= bit;
+		if (px_dict_has(d->prefix, t->hash, eng_fold + t->foff,
+		    t->flen))
+			t->dmask |= bit;
+	}
+	return (t->dmask & bit) != 0;
+}
+
 static int
 in_any(const struct phi_engine *eng, const int *idx, size_t n,
     const struct px_scratch *sc, const struct px_token *t)
 {
 	size_t i;
 
+	(void)sc;
 	for (i = 0; i < n; i++)
-		if (px_dict_has(eng->spec.dicts[idx[i]], t->hash,
-		    sc->fold + t->foff, t->flen))
+		if (tok_in(eng, t, idx[i]))
 			return 1;
 	return 0;
 }
@@ -172,50 +220,42 @@ blank_between(const char *text, size_t a, size_t b)
  * longest entry of d starting at token i, or 0.
  */
 static int
-ngram(const struct px_dict *d, const struct px_scratch *sc,
+ngram(const struct phi_engine *eng, int di, const struct px_scratch *sc,
     const char *text, size_t i)
 {
+	const struct px_dict *d = eng->spec.dicts[di];
 	char key[PX_DICT_ENTRY_MAX * 4];
-	int n, k;
+	size_t klen, k;
+	uint64_t h;
+	int best = 0;
 
-	if (d->max_words < 2 || !sc->tok[i].alpha || sc->tok[i].flen == 0 ||
-	    !px_dict_has(d->prefix, sc->tok[i].hash, sc->fold +
-	    sc->tok[i].foff, sc->tok[i].flen))
-		n = 1;
-	else
-		n = d->max_words;
-	for (; n >= 2; n--) {
-		size_t klen = 0;
-		uint64_t h;
-
-		if (i + (size_t)n > sc->ntok)
-			continue;
-		for (k = 0; k < n; k++) {
+	if (!sc->tok[i].alpha || sc->tok[i].flen == 0)
+		return 0;
+	if (d->max_words >= 2 && tok_prefix(eng, &sc->tok[i], di)) {
+		/* grow the phrase a word at a time, hashing incrementally
+		 * (FNV-1a streams), and keep the longest entry found */
+		klen = sc->tok[i].flen;
+		memcpy(key, sc->fold + sc->tok[i].foff, klen);
+		h = px_hash_more(0xcbf29ce484222325ULL, key, klen);
+		for (k = 1; k < (size_t)d->max_words && i + k < sc->ntok;
+		    k++) {
 			const struct px_token *t = &sc->tok[i + k];
 
-			if (!t->alpha || t->flen == 0 ||
-			    klen + t->flen + 1 >= sizeof(key))
+			if (!t->alpha || t->flen == 0 || klen + t->flen + 1 >=
+			    sizeof(key) || !blank_between(text,
+			    sc->tok[i + k - 1].end, t->start))
 				break;
-			if (k > 0) {
-				if (!blank_between(text, sc->tok[i + k - 1].end,
-				    t->start))
-					break;
-				key[klen++] = ' ';
-			}
+			key[klen++] = ' ';
 			memcpy(key + klen, sc->fold + t->foff, t->flen);
+			h = px_hash_more(h, key + klen - 1, t->flen + 1);
 			klen += t->flen;
+			if (px_dict_has(d, h != 0 ? h : 1, key, klen))
+				best = (int)k + 1;
 		}
-		if (k < n)
-			continue;
-		h = px_hash(key, klen);
-		if (px_dict_has(d, h, key, klen))
-			return n;
+		if (best > 0)
+			return best;
 	}
-	if (sc->tok[i].alpha && sc->tok[i].flen > 0 &&
-	    px_dict_has(d, sc->tok[i].hash, sc->fold + sc->tok[i].foff,
-	    sc->tok[i].flen))
-		return 1;
-	return 0;
+	return tok_in(eng, &sc->tok[i], di) ? 1 : 0;
 }
 
 /* May token t extend a name found next to it? */
@@ -252,6 +292,7 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 	const struct px_dict *d = eng->spec.dicts[r->dict_idx];
 	size_t i;
 
+	eng_fold = sc->fold;
 	for (i = 0; i < sc->ntok; i++) {
 		const struct px_token *t = &sc->tok[i];
 		size_t s, e, j, last;
@@ -263,7 +304,12 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 		if (!t->alpha || t->flen == 0 ||
 		    (int)(t->end - t->start) < r->min_len)
 			continue;
-		if ((n = ngram(d, sc, text, i)) == 0)
+		/* the cheap test first: a token of the wrong case can only
+		 * start a phrase ("van Dyke"), and phrase starts are few */
+		if (!(t->cls & r->cases) && (d->max_words < 2 ||
+		    !tok_prefix(eng, t, r->dict_idx)))
+			continue;
+		if ((n = ngram(eng, r->dict_idx, sc, text, i)) == 0)
 			continue;
 		last = i + (size_t)n - 1;
 		/* case: of the token, or of the last word of a phrase */
@@ -278,7 +324,7 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 		    sc, t) || in_any(eng, r->exclude_idx, r->nexclude, sc, t));
 		if (n == 1 && in_any(eng, r->exclude_idx, r->nexclude, sc, t))
 			continue;
-		score = px_context_score(r, amb ? r->ambiguous_score :
+		score = px_context_score(r, sc, amb ? r->ambiguous_score :
 		    r->score, text, len, s, e);
 		if (score < 0)
 			continue;

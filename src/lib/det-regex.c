@@ -129,7 +129,7 @@ match_once(const struct px_rule *r, struct px_scratch *sc, const char *text,
 		return PHI_OK;
 	}
 	if (e > s && e > from && px_validate(r->validators, text + s, e - s)) {
-		score = px_context_score(r, r->score, text, len, s, e);
+		score = px_context_score(r, sc, r->score, text, len, s, e);
 		if (score >= 0 && px_findings_add(fs, s, e, r, score, 0) !=
 		    PHI_OK)
 			return PHI_ENOMEM;
@@ -161,6 +161,34 @@ px_regex_run(const struct phi_engine *eng, const struct px_rule *r,
 }
 
 /*
+ * Cheap tests before a triggered rule's match call: the byte after the
+ * trigger token (trigger-next) and the number of digits it starts with
+ * (trigger-digits, for tokens that start with a digit).  Most digit tokens in notes (vitals, doses, counts)
+ * fail them, which saves most calls into PCRE2.
+ */
+static int
+trigger_ok(const struct px_rule *r, const char *text, size_t len,
+    const struct px_token *t)
+{
+	if (r->trigger_next != NULL && (t->end >= len ||
+	    strchr(r->trigger_next, text[t->end]) == NULL ||
+	    text[t->end] == '\0'))
+		return 0;
+	if (r->trigger_digits[1] > 0 && text[t->start] >= '0' &&
+	    text[t->start] <= '9') {
+		size_t i;
+		int n = 0;
+
+		for (i = t->start; i < t->end && text[i] >= '0' &&
+		    text[i] <= '9'; i++)
+			n++;
+		if (n < r->trigger_digits[0] || n > r->trigger_digits[1])
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * Triggered rules: the pattern is compiled anchored and tried only at the
  * start of tokens that are trigger words (or start with a digit), found by
  * one hash probe per token for all triggered rules together.  This is the
@@ -187,11 +215,12 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 			    t->foff, t->flen);
 		else if (text[t->start] >= '0' && text[t->start] <= '9')
 			bits = eng->trig_digit;
+		bits |= eng->trig_any;
 		for (b = 0; bits != 0; b++, bits >>= 1) {
 			const struct px_rule *r = eng->trig_rules[b];
 			size_t k;
 
-			if (!(bits & 1))
+			if (!(bits & 1) || !trigger_ok(r, text, len, t))
 				continue;
 			/* trigger-back: the match may start some tokens
 			 * before its trigger ("Mercy General Hospital");

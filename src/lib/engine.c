@@ -217,6 +217,10 @@ triggers(struct phi_engine *eng, struct phi_error *err)
 				eng->trig_digit |= 1ULL << eng->ntrig;
 				continue;
 			}
+			if (strcmp(r->triggers[j], "@any") == 0) {
+				eng->trig_any |= 1ULL << eng->ntrig;
+				continue;
+			}
 			if (strchr(r->triggers[j], ' ') != NULL) {
 				px_free(text);
 				return px_error_at(err, r->source, r->line, 1,
@@ -247,7 +251,7 @@ triggers(struct phi_engine *eng, struct phi_error *err)
 		const struct px_rule *r = eng->trig_rules[i];
 
 		for (j = 0; j < r->ntriggers; j++) {
-			if (strcmp(r->triggers[j], "@digit") == 0)
+			if (r->triggers[j][0] == '@')
 				continue;
 			if ((rc = px_fold(r->triggers[j], strlen(r->triggers[j]),
 			    f, sizeof(f), &n)) != PHI_OK ||
@@ -301,6 +305,10 @@ compile(struct phi_engine *eng, struct phi_error *err)
 
 		if (r->disabled)
 			continue;
+		if ((rc = px_context_compile(&r->ctx, err)) != PHI_OK)
+			return rc;
+		if (r->ctx.nwords > 0)
+			eng->has_dict_rules = 1;	/* context reads tokens */
 		if (r->kind == PX_RULE_REGEX) {
 			uint32_t cap = 0;
 

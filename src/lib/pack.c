@@ -427,7 +427,9 @@ px_rule_free(struct px_rule *r)
 	strlist_free(r->exclude, r->nexclude);
 	px_free(r->exclude_idx);
 	strlist_free(r->ctx.words, r->ctx.nwords);
+	px_context_free(&r->ctx);
 	strlist_free(r->triggers, r->ntriggers);
+	px_free(r->trigger_next);
 	px_free(r->source);
 	px_free(r);
 }
@@ -462,7 +464,8 @@ rule(struct ld *l, struct fy_node *n)
 	    "dictionary", "caseless", "group", "validate", "score",
 	    "ambiguous-score", "priority", "context", "action", "case",
 	    "ambiguous", "exclude", "expand", "adjacent-boost", "min-length",
-	    "examples", "description", "trigger", "trigger-back", "merge", NULL };
+	    "examples", "description", "trigger", "trigger-back", "trigger-next",
+	    "trigger-digits", "merge", NULL };
 	struct fy_node *exs = NULL, *idn = NULL;
 	struct fy_node_pair *p;
 	struct px_rule *r;
@@ -563,6 +566,27 @@ rule(struct ld *l, struct fy_node *n)
 			if (boolean(l, v, "merge", &m))
 				goto fail;
 			r->nomerge = !m;
+		} else if (strcmp(k, "trigger-next") == 0) {
+			px_free(r->trigger_next);
+			if ((r->trigger_next = str(l, v, "trigger-next")) ==
+			    NULL)
+				goto fail;
+		} else if (strcmp(k, "trigger-digits") == 0) {
+			char **dv;
+			size_t nd;
+			char *end;
+
+			if (strlist(l, v, "trigger-digits", &dv, &nd))
+				goto fail;
+			if (nd != 2 || (r->trigger_digits[0] = (int)strtol(dv[0],
+			    &end, 10)) < 0 || *end != '\0' ||
+			    (r->trigger_digits[1] = (int)strtol(dv[1], &end,
+			    10)) < r->trigger_digits[0] || *end != '\0') {
+				strlist_free(dv, nd);
+				fail(l, v, "%s", "trigger-digits is [min, max]");
+				goto fail;
+			}
+			strlist_free(dv, nd);
 		} else if (strcmp(k, "trigger-back") == 0) {
 			if (num(l, v, "trigger-back", 0, 8, &d))
 				goto fail;

@@ -40,6 +40,9 @@ struct px_context {
 	int required;		/* drop the finding without context */
 	double boost;		/* added to the score when context is found */
 	int before_only;	/* look before the span only */
+	struct px_dict *dict;	/* the words as tokens (engine.c) */
+	char **rest;		/* words that are no tokens: byte scan */
+	size_t nrest;
 };
 
 enum px_rule_kind { PX_RULE_REGEX, PX_RULE_DICT };
@@ -67,6 +70,8 @@ struct px_rule {
 	char **triggers;		/* folded words; "@digit": digit tokens */
 	size_t ntriggers;
 	int trigger_back;		/* tokens before the trigger to try */
+	char *trigger_next;		/* a byte of these must follow it */
+	int trigger_digits[2];		/* leading digits of the trigger */
 	/* dictionary */
 	char *dict;			/* dictionary name */
 	int dict_idx;
@@ -206,6 +211,7 @@ struct phi_engine {
 	int has_dict_rules;
 	struct px_dict *trig;		/* trigger word -> rule bit mask */
 	uint64_t trig_digit;		/* rules triggered by digit tokens */
+	uint64_t trig_any;		/* rules triggered by every token */
 	const struct px_rule *trig_rules[PX_TRIGGER_RULES_MAX];
 	int ntrig;
 };
@@ -234,6 +240,8 @@ struct px_token {
 	uint8_t cls;			/* PX_CASE_* of the token */
 	uint8_t alpha;			/* only letters and ' - */
 	uint32_t foff;			/* folded text offset in scratch */
+	uint64_t dknown;		/* dictionaries already probed ... */
+	uint64_t dmask;			/* ... and those that hold it */
 };
 
 /* Per-stream scratch space for detectors. */
@@ -315,10 +323,12 @@ int	 px_regex_run_triggered(const struct phi_engine *,
 	    struct px_findings *);
 
 /* det-context.c */
-int	 px_context_found(const struct px_context *, const char *, size_t,
-	    size_t, size_t);
-double	 px_context_score(const struct px_rule *, double, const char *,
-	    size_t, size_t, size_t);
+int	 px_context_compile(struct px_context *, struct phi_error *);
+void	 px_context_free(struct px_context *);
+int	 px_context_found(const struct px_context *, const struct px_scratch *,
+	    const char *, size_t, size_t, size_t);
+double	 px_context_score(const struct px_rule *, const struct px_scratch *,
+	    double, const char *, size_t, size_t, size_t);
 
 /* det-dict.c */
 int	 px_tokenize(struct px_scratch *, const char *, size_t);
