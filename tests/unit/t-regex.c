@@ -144,5 +144,28 @@ START_TEST(triggers)
 }
 END_TEST
 
-UNIT_MAIN("regex", triggers, status_codes, limits_fail_closed, group_and_validators,
+START_TEST(trigger_prefilters)
+{
+	struct phi_engine *eng = engine_from(HEAD "rules:\n"
+	    "  - { id: d, category: DATE, pattern: '\\d{1,2}/\\d{1,2}',"
+	    " trigger: '@digit', trigger-next: '/', trigger-digits: [1, 2] }\n"
+	    "  - { id: z, category: ZIP, pattern: '\\d{5}',"
+	    " trigger: '@digit', trigger-digits: [5, 5] }\n"
+	    "  - { id: e, category: EMAIL, pattern: '\\w+@\\w+\\.org',"
+	    " trigger: '@any', trigger-next: '@' }\n");
+	char *out;
+	int rc;
+
+	/* 120/80 has three digits before '/', 123456 six: no call at all */
+	out = scrub(eng, "seen 3/14, BP 120/80, zip 02139, id 123456, "
+	    "mail jo@example.org", &rc);
+	ck_assert_int_eq(rc, PHI_OK);
+	ck_assert_str_eq(out, "seen [DATE], BP 120/80, zip [ZIP], id 123456, "
+	    "mail [EMAIL]");
+	phi_free(out);
+	phi_engine_destroy(eng);
+}
+END_TEST
+
+UNIT_MAIN("regex", triggers, trigger_prefilters, status_codes, limits_fail_closed, group_and_validators,
     jit_and_interpreter_agree)
