@@ -217,11 +217,23 @@ typedef int (*phi_output_fn)(void *arg, const char *buf, size_t len);
 /* Finding callback: return 0, or non-zero to fail the stream (PHI_EIO). */
 typedef int (*phi_finding_fn)(void *arg, const struct phi_finding *fnd);
 
+/* Input formats of a stream. */
+enum phi_format {
+	PHI_FORMAT_TEXT = 0,	/* plain text (the default) */
+	PHI_FORMAT_HL7,		/* HL7 v2 messages, unframed or MLLP */
+	PHI_FORMAT_AUTO		/* HL7 when the input starts with MSH, FHS,
+				   BHS or an MLLP start block, else text */
+};
+
 /*
  * struct phi_stream_cfg - per-stream settings.  @out is required.
  * @line_units makes every line its own unit: output appears as soon as a
  * line is complete (for tail -f pipelines), at the cost of matches that
- * cross line ends.
+ * cross line ends; in HL7 output is flushed after every message.
+ * @format is an enum phi_format.  HL7 input is evaluated a message at a
+ * time (see doc/hl7.md): findings carry the stream offsets of the raw
+ * bytes they replace, and a message is output only once the next one (or
+ * the end of an MLLP block, or of the input) shows that it is complete.
  */
 struct phi_stream_cfg {
 	phi_output_fn out;
@@ -230,6 +242,7 @@ struct phi_stream_cfg {
 	void *finding_arg;
 	int line_units;
 	const char *subject;	/* whose dates `shift` moves (may be NULL) */
+	int format;		/* enum phi_format */
 };
 
 /**

@@ -29,6 +29,7 @@ struct opts {
 	const char *audit;
 	int line_units;
 	int verbose;
+	int format;		/* enum phi_format */
 };
 
 /* Per-file state handed to the finding callback. */
@@ -55,7 +56,8 @@ usage(FILE *fp)
 "\n"
 "options:\n"
 "  -r, --rules PACK         rule pack file or built-in name (repeatable;\n"
-"                           default: the built-in safe-harbor pack)\n"
+"                           default: the built-in safe-harbor pack, and\n"
+"                           safe-harbor-hl7 for HL7 input)\n"
 "  -a, --action WHAT=ACTION set the action of a category, rule id or '*':\n"
 "                           tag, redact, mask, keep, generalize, or with a\n"
 "                           key token, encrypt, surrogate, shift\n"
@@ -66,7 +68,8 @@ usage(FILE *fp)
 "  -o, --output FILE        write to FILE (atomically) instead of stdout\n"
 "      --audit FILE         write findings as JSON Lines (never the PHI)\n"
 "      --on-error POLICY    replace (default: marker, exit 65) or stop\n"
-"  -f, --format FORMAT      input format: text (the only one in 0.1)\n"
+"  -f, --format FORMAT      input format: auto (default: hl7 when the input\n"
+"                           starts with MSH, FHS, BHS or MLLP), text, hl7\n"
 "      --line-buffered      each line is a unit; output per line (tail -f)\n"
 "      --no-jit             do not JIT-compile patterns (testing)\n"
 "  -v, --verbose            test: list every example\n"
@@ -206,6 +209,7 @@ scrub_fd(const struct phi_engine *eng, const struct opts *op, int fd,
 	scfg.finding_arg = r;
 	scfg.line_units = op->line_units;
 	scfg.subject = op->subject;
+	scfg.format = op->format;
 	if ((buf = malloc(READ_SIZE)) == NULL) {
 		warnx_("%s%s", "out of memory", "");
 		return EXIT_OSERR;
@@ -392,6 +396,7 @@ main(int argc, char **argv)
 
 	memset(&op, 0, sizeof(op));
 	memset(&err, 0, sizeof(err));
+	op.format = PHI_FORMAT_AUTO;
 	if (argc > 1 && strcmp(argv[1], "eval") == 0)
 		return cmd_eval(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "keygen") == 0) {
@@ -453,10 +458,15 @@ main(int argc, char **argv)
 			op.output = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "text") != 0 &&
-			    strcmp(optarg, "auto") != 0) {
-				warnx_("format '%s'%s is not supported in "
-				    "this version (text only)", optarg, "");
+			if (strcmp(optarg, "text") == 0)
+				op.format = PHI_FORMAT_TEXT;
+			else if (strcmp(optarg, "hl7") == 0)
+				op.format = PHI_FORMAT_HL7;
+			else if (strcmp(optarg, "auto") == 0)
+				op.format = PHI_FORMAT_AUTO;
+			else {
+				warnx_("format '%s'%s is not supported: use "
+				    "auto, text or hl7", optarg, "");
 				ex = EXIT_USAGE;
 				goto out;
 			}
@@ -533,6 +543,21 @@ main(int argc, char **argv)
 			goto out;
 		}
 		if ((rc = phi_config_add_pack(cfg, "restore", &err)) !=
+		    PHI_OK) {
+			pack_error(&err);
+			ex = status_exit(rc);
+			goto out;
+		}
+	}
+	/*
+	 * HL7 input without -r gets the default pack's HL7 field rules
+	 * (safe-harbor-hl7 includes safe-harbor, so text is scrubbed as
+	 * before); it is only known whether the input is HL7 when it is read,
+	 * so auto loads them too.
+	 */
+	if (npacks == 0 && (op.mode == MODE_SCRUB || op.mode == MODE_CHECK) &&
+	    op.format != PHI_FORMAT_TEXT) {
+		if ((rc = phi_config_add_pack(cfg, "safe-harbor-hl7", &err)) !=
 		    PHI_OK) {
 			pack_error(&err);
 			ex = status_exit(rc);

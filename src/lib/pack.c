@@ -23,14 +23,6 @@
 
 #include "phiscrub-int.h"
 
-struct ld {
-	struct phi_config *cfg;
-	const char *src;		/* name for diagnostics */
-	const char *dir;		/* includes and files resolve here */
-	const char *pack;		/* this pack's name */
-	struct phi_error *err;
-};
-
 static int	load_file(struct phi_config *, const char *, struct phi_error *);
 
 /* 1-based line and column of a node (of its scalar, or first child). */
@@ -68,7 +60,7 @@ where(struct fy_node *n, int *line, int *col)
 }
 
 static int __attribute__((format(printf, 3, 4)))
-fail(struct ld *l, struct fy_node *n, const char *fmt, ...)
+fail(struct px_ld *l, struct fy_node *n, const char *fmt, ...)
 {
 	char msg[200];
 	va_list ap;
@@ -84,7 +76,7 @@ fail(struct ld *l, struct fy_node *n, const char *fmt, ...)
 
 /* Scalar text of n, NUL-terminated copy, or NULL with an error. */
 static char *
-str(struct ld *l, struct fy_node *n, const char *what)
+str(struct px_ld *l, struct fy_node *n, const char *what)
 {
 	const char *s;
 	size_t len;
@@ -108,7 +100,7 @@ str(struct ld *l, struct fy_node *n, const char *what)
 }
 
 static int
-num(struct ld *l, struct fy_node *n, const char *what, double lo, double hi,
+num(struct px_ld *l, struct fy_node *n, const char *what, double lo, double hi,
     double *v)
 {
 	char *s, *end;
@@ -130,7 +122,7 @@ num(struct ld *l, struct fy_node *n, const char *what, double lo, double hi,
 }
 
 static int
-boolean(struct ld *l, struct fy_node *n, const char *what, int *v)
+boolean(struct px_ld *l, struct fy_node *n, const char *what, int *v)
 {
 	char *s;
 
@@ -152,7 +144,7 @@ boolean(struct ld *l, struct fy_node *n, const char *what, int *v)
 
 /* A string or a sequence of strings, into a new array. */
 static int
-strlist(struct ld *l, struct fy_node *n, const char *what, char ***out,
+strlist(struct px_ld *l, struct fy_node *n, const char *what, char ***out,
     size_t *nout)
 {
 	struct fy_node *c;
@@ -200,7 +192,7 @@ strlist_free(char **v, size_t n)
 
 /* Anchors and aliases are refused anywhere: no expansion bombs. */
 static int
-no_aliases(struct ld *l, struct fy_node *n, int depth)
+no_aliases(struct px_ld *l, struct fy_node *n, int depth)
 {
 	struct fy_node_pair *p;
 	struct fy_node *c;
@@ -233,7 +225,7 @@ no_aliases(struct ld *l, struct fy_node *n, int depth)
 
 /* Key name of a mapping pair, checked against the allowed list. */
 static const char *
-key_of(struct ld *l, struct fy_node_pair *p, const char *const *allowed,
+key_of(struct px_ld *l, struct fy_node_pair *p, const char *const *allowed,
     char *buf, size_t cap)
 {
 	struct fy_node *k = fy_node_pair_key(p);
@@ -261,7 +253,7 @@ key_of(struct ld *l, struct fy_node_pair *p, const char *const *allowed,
 }
 
 static int
-is_map(struct ld *l, struct fy_node *n, const char *what)
+is_map(struct px_ld *l, struct fy_node *n, const char *what)
 {
 	if (n == NULL || fy_node_get_type(n) != FYNT_MAPPING)
 		return fail(l, n, "%s must be a mapping", what);
@@ -269,7 +261,7 @@ is_map(struct ld *l, struct fy_node *n, const char *what)
 }
 
 static int
-context(struct ld *l, struct fy_node *n, struct px_context *c)
+context(struct px_ld *l, struct fy_node *n, struct px_context *c)
 {
 	static const char *const keys[] = { "words", "window", "required",
 	    "boost", "before-only", NULL };
@@ -323,7 +315,7 @@ context(struct ld *l, struct fy_node *n, struct px_context *c)
 }
 
 static int
-cases(struct ld *l, struct fy_node *n, unsigned *out)
+cases(struct px_ld *l, struct fy_node *n, unsigned *out)
 {
 	char **v;
 	size_t nv, i;
@@ -350,7 +342,7 @@ cases(struct ld *l, struct fy_node *n, unsigned *out)
 }
 
 static int
-example(struct ld *l, struct fy_node *n, const char *rule)
+example(struct px_ld *l, struct fy_node *n, const char *rule)
 {
 	static const char *const keys[] = { "in", "out", "unchanged", NULL };
 	struct px_spec *sp = &l->cfg->spec;
@@ -436,7 +428,7 @@ px_rule_free(struct px_rule *r)
 
 /* Put r into the spec: replace a rule of the same id, or append. */
 static int
-merge_rule(struct ld *l, struct px_rule *r)
+merge_rule(struct px_ld *l, struct px_rule *r)
 {
 	struct px_spec *sp = &l->cfg->spec;
 	size_t i, cap = sp->nrules;
@@ -458,7 +450,7 @@ merge_rule(struct ld *l, struct px_rule *r)
 }
 
 static int
-rule(struct ld *l, struct fy_node *n)
+rule(struct px_ld *l, struct fy_node *n)
 {
 	static const char *const keys[] = { "id", "category", "pattern",
 	    "dictionary", "caseless", "group", "validate", "score",
@@ -660,7 +652,7 @@ fail:
 }
 
 static int
-category(struct ld *l, const char *name, struct fy_node *n)
+category(struct px_ld *l, const char *name, struct fy_node *n)
 {
 	static const char *const keys[] = { "action", "tag", "keep",
 	    "description", NULL };
@@ -719,7 +711,7 @@ category(struct ld *l, const char *name, struct fy_node *n)
 }
 
 static int
-dictionary(struct ld *l, const char *name, struct fy_node *n)
+dictionary(struct px_ld *l, const char *name, struct fy_node *n)
 {
 	static const char *const keys[] = { "file", "words", "description",
 	    NULL };
@@ -802,8 +794,8 @@ fail:
 
 /* Each value of mapping n is handed to fn with its key. */
 static int
-each(struct ld *l, struct fy_node *n, const char *what,
-    int (*fn)(struct ld *, const char *, struct fy_node *))
+each(struct px_ld *l, struct fy_node *n, const char *what,
+    int (*fn)(struct px_ld *, const char *, struct fy_node *))
 {
 	struct fy_node_pair *p;
 	void *it = NULL;
@@ -822,7 +814,7 @@ each(struct ld *l, struct fy_node *n, const char *what,
 }
 
 static int
-include(struct ld *l, struct fy_node *n)
+include(struct px_ld *l, struct fy_node *n)
 {
 	char **v, path[PATH_MAX];
 	size_t nv, i;
@@ -861,7 +853,7 @@ diag_sink(struct fy_diag *diag, void *user, const char *buf, size_t len)
 }
 
 static int
-parse_error(struct ld *l, struct fy_diag *diag)
+parse_error(struct px_ld *l, struct fy_diag *diag)
 {
 	struct fy_diag_error *e;
 	void *it = NULL;
@@ -874,11 +866,11 @@ parse_error(struct ld *l, struct fy_diag *diag)
 }
 
 static int
-pack_doc(struct ld *l, struct fy_node *root)
+pack_doc(struct px_ld *l, struct fy_node *root)
 {
 	static const char *const keys[] = { "schema", "pack", "version",
 	    "description", "include", "disable", "threshold", "limits",
-	    "categories", "dictionaries", "rules", NULL };
+	    "categories", "dictionaries", "rules", "hl7", NULL };
 	struct px_spec *sp = &l->cfg->spec;
 	struct fy_node *schema = NULL, *name = NULL, *version = NULL, *c;
 	struct fy_node_pair *p;
@@ -1004,6 +996,10 @@ pack_doc(struct ld *l, struct fy_node *root)
 						return l->err != NULL ?
 						    l->err->code : PHI_EPACK;
 			}
+		} else if (strcmp(kb, "hl7") == 0) {
+			if (px_pack_hl7(l, v))
+				return l->err != NULL && l->err->code != 0 ?
+				    l->err->code : PHI_EPACK;
 		} else if (strcmp(kb, "description") == 0 ||
 		    strcmp(kb, "include") == 0 || strcmp(kb, "schema") == 0 ||
 		    strcmp(kb, "pack") == 0 || strcmp(kb, "version") == 0) {
@@ -1024,7 +1020,7 @@ px_pack_load_string(struct phi_config *cfg, const char *yaml, size_t len,
 	struct fy_diag_cfg dcfg;
 	struct fy_diag *diag;
 	struct fy_document *fyd;
-	struct ld l;
+	struct px_ld l;
 	int rc;
 
 	memset(&l, 0, sizeof(l));
@@ -1225,5 +1221,60 @@ px_spec_free(struct px_spec *sp)
 		px_free(sp->packs[i].version);
 	}
 	px_free(sp->packs);
+	px_hl7_spec_free(&sp->hl7);
 	memset(sp, 0, sizeof(*sp));
+}
+
+/*
+ * The loader's helpers, for the loaders of other sections (pack-hl7.c), so
+ * that every section reports problems the same way.
+ */
+int
+px_pack_fail(struct px_ld *l, struct fy_node *n, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return fail(l, n, "%s", msg);
+}
+
+char *
+px_pack_str(struct px_ld *l, struct fy_node *n, const char *what)
+{
+	return str(l, n, what);
+}
+
+int
+px_pack_bool(struct px_ld *l, struct fy_node *n, const char *what, int *v)
+{
+	return boolean(l, n, what, v);
+}
+
+int
+px_pack_strlist(struct px_ld *l, struct fy_node *n, const char *what,
+    char ***out, size_t *nout)
+{
+	return strlist(l, n, what, out, nout);
+}
+
+void
+px_pack_strlist_free(char **v, size_t n)
+{
+	strlist_free(v, n);
+}
+
+const char *
+px_pack_key(struct px_ld *l, struct fy_node_pair *p,
+    const char *const *allowed, char *buf, size_t cap)
+{
+	return key_of(l, p, allowed, buf, cap);
+}
+
+void
+px_pack_where(struct fy_node *n, int *line, int *col)
+{
+	where(n, line, col);
 }

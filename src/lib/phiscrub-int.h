@@ -136,6 +136,70 @@ struct px_dict {
 };
 
 /*
+ * HL7 v2 field rules: the hl7: section of packs (pack-hl7.c), applied by
+ * the HL7 reader (hl7.c).  See doc/hl7.md.
+ */
+enum px_hl7_kind {
+	PX_HL7_SCAN = 1,		/* run the text detectors on the value */
+	PX_HL7_KEEP,			/* pass the value as it is */
+	PX_HL7_ACT,			/* replace it: the rule's action */
+	PX_HL7_DROP			/* segments only: leave the segment out */
+};
+
+/* Data types whose components a field rule can tell apart. */
+enum px_hl7_type {
+	PX_HL7_T_NONE = 0,		/* every component */
+	PX_HL7_T_XPN, PX_HL7_T_XCN, PX_HL7_T_XAD, PX_HL7_T_XTN,
+	PX_HL7_T_CX, PX_HL7_T_EI, PX_HL7_T_XON, PX_HL7_T_DTM,
+	PX_HL7_T_ED, PX_HL7_T_NDL, PX_HL7_T_EIP
+};
+
+/*
+ * What a component is within its type, when that gives it a category of
+ * its own (the city of an XAD is a LOCATION, whatever the field's).
+ */
+enum px_hl7_role {
+	PX_HL7_R_MAIN = 0, PX_HL7_R_ID, PX_HL7_R_LOCATION, PX_HL7_R_ZIP,
+	PX_HL7_R_EMAIL, PX_HL7_R_N
+};
+
+/*
+ * struct px_hl7_rule - a path and what happens to the values under it.
+ * Numbers are 1-based; 0 means every one.  @rules are the synthetic rules
+ * findings name (per role, NULL where the type has no such role),
+ * @krules those of known-identifier findings in free text.
+ */
+struct px_hl7_rule {
+	char seg[4];			/* "PID", or "Z*" for Z-segments */
+	int field;			/* 0: a segment-level rule */
+	int rep;
+	int comp;
+	int sub;
+	char **vtypes;			/* OBX-2 values it is limited to */
+	size_t nvtypes;
+	int kind;			/* enum px_hl7_kind */
+	int type;			/* enum px_hl7_type */
+	int known;			/* feeds the known identifiers */
+	char *path;			/* as written in the pack */
+	char *category;
+	enum phi_action action;
+	struct px_rule *rules[PX_HL7_R_N];
+	struct px_rule *krules[PX_HL7_R_N];
+	char *source;
+	int line;
+};
+
+struct px_hl7_spec {
+	struct px_hl7_rule **rules;
+	size_t nrules;
+	struct px_hl7_rule *unknown;	/* segments no rule names */
+	struct px_hl7_rule *other;	/* fields no rule names */
+	struct px_hl7_rule *dates;	/* scanned values that are DTMs */
+	int known;			/* known identifiers: 1 on, 0 off */
+	int known_set;
+};
+
+/*
  * struct px_spec - the merged, not yet compiled, content of all packs: what
  * phi_config accumulates.
  */
@@ -158,6 +222,7 @@ struct px_spec {
 	unsigned long heap_limit;	/* KiB */
 	unsigned long jit_stack;	/* KiB */
 	int threshold_set;
+	struct px_hl7_spec hl7;
 };
 
 struct px_override {
@@ -195,6 +260,17 @@ struct phi_config {
 	int include_depth;
 	struct px_keys keys;
 	int shift_range;
+};
+
+/* A pack being loaded (pack.c), shared with the section loaders. */
+struct fy_node;
+struct fy_node_pair;
+struct px_ld {
+	struct phi_config *cfg;
+	const char *src;		/* name for diagnostics */
+	const char *dir;		/* includes and files resolve here */
+	const char *pack;		/* this pack's name */
+	struct phi_error *err;
 };
 
 struct phi_engine {
@@ -307,6 +383,21 @@ int	 px_pack_read_dict(const struct px_dict *, char **, size_t *,
 	    struct phi_error *);
 void	 px_rule_free(struct px_rule *);
 void	 px_spec_free(struct px_spec *);
+int	 px_pack_fail(struct px_ld *, struct fy_node *, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+char	*px_pack_str(struct px_ld *, struct fy_node *, const char *);
+int	 px_pack_bool(struct px_ld *, struct fy_node *, const char *, int *);
+int	 px_pack_strlist(struct px_ld *, struct fy_node *, const char *,
+	    char ***, size_t *);
+void	 px_pack_strlist_free(char **, size_t);
+const char *px_pack_key(struct px_ld *, struct fy_node_pair *,
+	    const char *const *, char *, size_t);
+void	 px_pack_where(struct fy_node *, int *, int *);
+
+/* pack-hl7.c */
+int	 px_pack_hl7(struct px_ld *, struct fy_node *);
+void	 px_hl7_spec_free(struct px_hl7_spec *);
+int	 px_hl7_compile(struct phi_engine *, struct phi_error *);
 
 /* validate.c */
 int	 px_validate(unsigned, const char *, size_t);
@@ -372,6 +463,36 @@ int	 px_act_shift(const struct phi_engine *, const char *, const char *,
 
 /* act-surrogate.c */
 int	 px_act_surrogate(const struct phi_engine *, const char *,
+	    const char *, const char *, size_t, char *, size_t, size_t *);
+
+/* stream.c: what a format reader (hl7.c) needs of its stream */
+const struct phi_engine *px_stream_engine(const struct phi_stream *);
+struct px_scratch *px_stream_scratch(struct phi_stream *);
+struct px_findings *px_stream_findings(struct phi_stream *);
+const char *px_stream_subject(const struct phi_stream *);
+int	 px_stream_emit(struct phi_stream *, const char *, size_t,
+	    struct phi_error *);
+int	 px_stream_flush(struct phi_stream *, int, struct phi_error *);
+int	 px_stream_report(struct phi_stream *, const struct px_rule *, int,
+	    uint64_t, size_t, double, struct phi_error *);
+int	 px_stream_report_error(struct phi_stream *, const char *, uint64_t,
+	    size_t, struct phi_error *);
+int	 px_stream_region_error(struct phi_stream *, int, struct phi_error *,
+	    const char *, ...) __attribute__((format(printf, 4, 5)));
+void	 px_stream_count_unevaluated(struct phi_stream *, uint64_t);
+void	 px_stream_count_restore_failed(struct phi_stream *);
+int	 px_stream_stopping(const struct phi_stream *);
+
+/* hl7.c */
+struct px_hl7;
+struct px_hl7 *px_hl7_new(void);
+void	 px_hl7_free(struct px_hl7 *);
+int	 px_hl7_write(struct phi_stream *, struct px_hl7 *, const char *,
+	    size_t, struct phi_error *);
+int	 px_hl7_finish(struct phi_stream *, struct px_hl7 *,
+	    struct phi_error *);
+int	 px_hl7_sniff(const char *, size_t, int);
+int	 px_hl7_render_value(const struct phi_engine *, const struct px_rule *,
 	    const char *, const char *, size_t, char *, size_t, size_t *);
 
 /* engine.c */

@@ -69,4 +69,38 @@
 /* Longest value `encrypt` takes: PHI items are short; a token stays short. */
 #define PX_ENCRYPT_MAX		1024
 
+/*
+ * HL7 v2.  A message is evaluated whole, because the identifiers of its
+ * PID, NK1 and GT1 segments are looked for in its free text wherever that
+ * text comes.  16 MiB holds the largest messages met in practice (an MDM
+ * with a base64 document of a few MB in OBX-5); a longer message is
+ * replaced by markers, never truncated or passed through.
+ */
+#define PX_HL7_MESSAGE_MAX	(16 * 1024 * 1024)
+
+/*
+ * One field: a 4 MiB field is a document (ED) or a dump, not a value; the
+ * actions render a value in memory of twice its size.
+ */
+#define PX_HL7_FIELD_MAX	(4 * 1024 * 1024)
+
+/*
+ * Non-empty values (subcomponents) of one message: each costs about 48
+ * bytes of bookkeeping, so a hostile message of one-byte values cannot make
+ * memory grow beyond the message's own size by more than a small factor.
+ */
+#define PX_HL7_VALUES_MAX	(1024 * 1024)
+
+/*
+ * Words of one known identifier: names and street lines have fewer; a
+ * longer value is replaced where it stands but not searched for in text.
+ */
+#define PX_HL7_KNOWN_WORDS	12
+
+/* Field rules in packs, and the highest field, component, repetition. */
+#define PX_HL7_RULES_MAX	4096
+#define PX_HL7_FIELD_NUM_MAX	999
+#define PX_HL7_COMP_NUM_MAX	99
+#define PX_HL7_REP_NUM_MAX	9999
+
 #endif /* PHISCRUB_LIMITS_H */

@@ -12,7 +12,12 @@
  * invalid UTF-8, is replaced by a marker and remembered in the stream
  * status; under PHI_ON_ERROR_STOP the stream stops before writing any of
  * that unit.
+ *
+ * HL7 input goes to hl7.c, which uses the output, finding and error
+ * plumbing below (px_stream_*).  PHI_FORMAT_AUTO holds back the first
+ * bytes until they show whether the input is HL7, then hands them on.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +25,8 @@
 
 #define OUT_FLUSH	(64 * 1024)
 #define ERROR_MARKER	"[UNEVALUATED]"
+/* AUTO looks past a BOM and blank lines, no further. */
+#define SNIFF_MAX	64
 
 struct phi_stream {
 	const struct phi_engine *eng;
@@ -43,6 +50,10 @@ struct phi_stream {
 	int finished;
 	uint64_t unevaluated;
 	uint64_t restore_failed;
+	int format;			/* decided format, or AUTO */
+	struct px_hl7 *hl7;		/* HL7 reader state */
+	char sniff[SNIFF_MAX];		/* AUTO: bytes held back */
+	size_t nsniff;
 };
 
 int
@@ -60,9 +71,21 @@ phi_stream_create(const struct phi_engine *eng,
 		return px_error(err, PHI_ENOMEM, "out of memory");
 	st->eng = eng;
 	st->cfg = *scfg;
+	st->format = scfg->format;
+	if (st->format != PHI_FORMAT_TEXT && st->format != PHI_FORMAT_HL7 &&
+	    st->format != PHI_FORMAT_AUTO) {
+		px_free(st);
+		return px_error(err, PHI_EINVAL, "unknown stream format %d",
+		    scfg->format);
+	}
 	if ((rc = px_scratch_init(eng, &st->sc, err)) != PHI_OK) {
 		px_free(st);
 		return rc;
+	}
+	if (st->format == PHI_FORMAT_HL7 && (st->hl7 = px_hl7_new()) ==
+	    NULL) {
+		phi_stream_destroy(st);
+		return px_error(err, PHI_ENOMEM, "out of memory");
 	}
 	*stp = st;
 	return PHI_OK;
@@ -74,6 +97,7 @@ phi_stream_destroy(struct phi_stream *st)
 	if (st == NULL)
 		return;
 	px_scratch_free(&st->sc);
+	px_hl7_free(st->hl7);
 	px_free(st->fs.v);
 	px_wipe_free(st->buf, st->bcap);
 	px_wipe_free(st->obuf, st->ocap);
@@ -353,20 +377,13 @@ run(struct phi_stream *st, int eof, struct phi_error *err)
 	}
 }
 
-int
-phi_stream_write(struct phi_stream *st, const void *data, size_t len,
+static int
+text_write(struct phi_stream *st, const char *p, size_t len,
     struct phi_error *err)
 {
-	const char *p = data;
 	size_t room, take;
 	int rc;
 
-	if (st == NULL || (data == NULL && len > 0))
-		return px_error(err, PHI_EINVAL, "no stream");
-	if (st->finished)
-		return px_error(err, PHI_ESTATE, "write after finish");
-	if (st->failed)
-		return px_error(err, PHI_EIO, "stream has failed");
 	while (len > 0) {
 		/* take no more than one unit's look-ahead: bounded memory */
 		room = (size_t)(st->s - st->base) + PX_UNIT_MAX + PX_CONTEXT;
@@ -386,9 +403,74 @@ phi_stream_write(struct phi_stream *st, const void *data, size_t len,
 	return PHI_OK;
 }
 
+static int
+dispatch(struct phi_stream *st, const char *p, size_t len,
+    struct phi_error *err)
+{
+	if (st->format == PHI_FORMAT_HL7)
+		return px_hl7_write(st, st->hl7, p, len, err);
+	return text_write(st, p, len, err);
+}
+
+/*
+ * AUTO: hold bytes back until they tell the format, then replay them.
+ * Returns PHI_OK with *used bytes of p consumed (all of them while
+ * undecided).
+ */
+static int
+sniff(struct phi_stream *st, const char *p, size_t len, int eof,
+    size_t *used, struct phi_error *err)
+{
+	size_t take = SNIFF_MAX - st->nsniff;
+	int hl7, rc;
+
+	if (take > len)
+		take = len;
+	memcpy(st->sniff + st->nsniff, p, take);
+	st->nsniff += take;
+	*used = take;
+	hl7 = px_hl7_sniff(st->sniff, st->nsniff, eof ||
+	    st->nsniff == SNIFF_MAX);
+	if (hl7 < 0)
+		return PHI_OK;
+	st->format = hl7 ? PHI_FORMAT_HL7 : PHI_FORMAT_TEXT;
+	if (hl7 && (st->hl7 = px_hl7_new()) == NULL)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	rc = dispatch(st, st->sniff, st->nsniff, err);
+	explicit_bzero(st->sniff, sizeof(st->sniff));
+	st->nsniff = 0;
+	return rc;
+}
+
+int
+phi_stream_write(struct phi_stream *st, const void *data, size_t len,
+    struct phi_error *err)
+{
+	const char *p = data;
+	size_t used;
+	int rc;
+
+	if (st == NULL || (data == NULL && len > 0))
+		return px_error(err, PHI_EINVAL, "no stream");
+	if (st->finished)
+		return px_error(err, PHI_ESTATE, "write after finish");
+	if (st->failed)
+		return px_error(err, PHI_EIO, "stream has failed");
+	if (st->format == PHI_FORMAT_AUTO && len > 0) {
+		if ((rc = sniff(st, p, len, 0, &used, err)) != PHI_OK)
+			return rc;
+		p += used;
+		len -= used;
+		if (st->format == PHI_FORMAT_AUTO || len == 0)
+			return PHI_OK;
+	}
+	return dispatch(st, p, len, err);
+}
+
 int
 phi_stream_finish(struct phi_stream *st, struct phi_error *err)
 {
+	size_t used;
 	int rc;
 
 	if (st == NULL)
@@ -397,10 +479,146 @@ phi_stream_finish(struct phi_stream *st, struct phi_error *err)
 		return px_error(err, PHI_ESTATE, "finish called twice");
 	if (st->failed)
 		return px_error(err, PHI_EIO, "stream has failed");
+	if (st->format == PHI_FORMAT_AUTO &&
+	    (rc = sniff(st, "", 0, 1, &used, err)) != PHI_OK)
+		return rc;
 	st->finished = 1;
-	if ((rc = run(st, 1, err)) != PHI_OK)
+	if (st->format == PHI_FORMAT_HL7) {
+		if ((rc = px_hl7_finish(st, st->hl7, err)) != PHI_OK)
+			return rc;
+	} else if ((rc = run(st, 1, err)) != PHI_OK)
 		return rc;
 	return flush(st, err);
+}
+
+/* The plumbing a format reader shares with the text path. */
+const struct phi_engine *
+px_stream_engine(const struct phi_stream *st)
+{
+	return st->eng;
+}
+
+struct px_scratch *
+px_stream_scratch(struct phi_stream *st)
+{
+	return &st->sc;
+}
+
+struct px_findings *
+px_stream_findings(struct phi_stream *st)
+{
+	return &st->fs;
+}
+
+const char *
+px_stream_subject(const struct phi_stream *st)
+{
+	return st->cfg.subject;
+}
+
+int
+px_stream_emit(struct phi_stream *st, const char *p, size_t len,
+    struct phi_error *err)
+{
+	if (emit(st, p, len) != PHI_OK)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	return PHI_OK;
+}
+
+/* Flush when enough is pending, when lines are units, or when forced. */
+int
+px_stream_flush(struct phi_stream *st, int force, struct phi_error *err)
+{
+	if (force || st->olen >= OUT_FLUSH || st->cfg.line_units)
+		return flush(st, err);
+	return PHI_OK;
+}
+
+/* Hand one finding (rule NULL: an unevaluated region) to the callback. */
+int
+px_stream_report(struct phi_stream *st, const struct px_rule *r, int error,
+    uint64_t off, size_t len, double score, struct phi_error *err)
+{
+	struct px_finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.rule = r;
+	f.error = error;
+	f.score = score;
+	return report(st, &f, off, len, err);
+}
+
+/* Report a region replaced by a marker; why names the cause. */
+int
+px_stream_report_error(struct phi_stream *st, const char *why, uint64_t off,
+    size_t len, struct phi_error *err)
+{
+	struct phi_finding pf;
+
+	if (st->cfg.finding == NULL)
+		return PHI_OK;
+	memset(&pf, 0, sizeof(pf));
+	pf.offset = off;
+	pf.len = len;
+	pf.category = "ERROR";
+	pf.rule = why;
+	pf.action = "redact";
+	pf.pack = "phiscrub";
+	pf.pack_version = PHI_VERSION;
+	pf.key_id = phi_engine_key_id(st->eng);
+	pf.score = 1.0;
+	if (st->cfg.finding(st->cfg.finding_arg, &pf) != 0) {
+		st->failed = 1;
+		return px_error(err, PHI_EIO, "finding callback failed");
+	}
+	return PHI_OK;
+}
+
+/*
+ * A region could not be evaluated: remember the first such error (fmt
+ * must name places, never input text).  Returns PHI_OK when the reader is
+ * to replace the region by a marker and go on, or the code when the stream
+ * stops (PHI_ON_ERROR_STOP; *err then describes it).
+ */
+int
+px_stream_region_error(struct phi_stream *st, int code,
+    struct phi_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->status == PHI_OK) {
+		st->status = code;
+		memset(&st->first, 0, sizeof(st->first));
+		st->first.code = code;
+		va_start(ap, fmt);
+		vsnprintf(st->first.msg, sizeof(st->first.msg), fmt, ap);
+		va_end(ap);
+	}
+	if (st->eng->on_error == PHI_ON_ERROR_STOP) {
+		st->failed = 1;
+		if (err != NULL)
+			*err = st->first;
+		return code;
+	}
+	return PHI_OK;
+}
+
+void
+px_stream_count_unevaluated(struct phi_stream *st, uint64_t n)
+{
+	st->unevaluated += n;
+}
+
+void
+px_stream_count_restore_failed(struct phi_stream *st)
+{
+	st->restore_failed++;
+}
+
+int
+px_stream_stopping(const struct phi_stream *st)
+{
+	return st->eng->on_error == PHI_ON_ERROR_STOP;
 }
 
 struct membuf {
