@@ -3,7 +3,7 @@
  * chunker.c: the chunk-invariance contract.  Scrubs each FILE once as a
  * whole and again fed in pieces of 1, 7, 4096 and 65536 bytes and of random
  * sizes; every output must be byte-identical.  Usage:
- *	chunker [-r PACK] FILE...
+ *	chunker [-r PACK]... [-f text|hl7|auto] FILE...
  * Exit 0 when all agree, 1 when one differs (the offset is printed), 2 on
  * errors.
  */
@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "phiscrub.h"
+
+static int format = PHI_FORMAT_TEXT;
 
 struct mem {
 	char *p;
@@ -53,6 +55,7 @@ scrub(const struct phi_engine *eng, const char *in, size_t len, long piece,
 	memset(&scfg, 0, sizeof(scfg));
 	scfg.out = out;
 	scfg.out_arg = m;
+	scfg.format = format;
 	m->len = 0;
 	if (phi_stream_create(eng, &scfg, &st, &err) != PHI_OK)
 		return -1;
@@ -87,12 +90,19 @@ main(int argc, char **argv)
 	size_t k;
 
 	phi_config_create(&cfg);
-	if (argc > 2 && strcmp(argv[1], "-r") == 0) {
-		if (phi_config_add_pack(cfg, argv[2], &err) != PHI_OK) {
-			fprintf(stderr, "chunker: %s: %s\n", argv[2], err.msg);
+	while (i + 1 < argc && (strcmp(argv[i], "-r") == 0 ||
+	    strcmp(argv[i], "-f") == 0)) {
+		if (strcmp(argv[i], "-f") == 0)
+			format = strcmp(argv[i + 1], "hl7") == 0 ?
+			    PHI_FORMAT_HL7 : strcmp(argv[i + 1], "auto") == 0 ?
+			    PHI_FORMAT_AUTO : PHI_FORMAT_TEXT;
+		else if (phi_config_add_pack(cfg, argv[i + 1], &err) !=
+		    PHI_OK) {
+			fprintf(stderr, "chunker: %s: %s\n", argv[i + 1],
+			    err.msg);
 			return 2;
 		}
-		i = 3;
+		i += 2;
 	}
 	if (phi_engine_create(cfg, &eng, &err) != PHI_OK) {
 		fprintf(stderr, "chunker: %s:%d: %s\n", err.source, err.line,

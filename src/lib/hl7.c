@@ -58,10 +58,11 @@ struct delims {
 	int fs, comp, rep, esc, sub, trunc;	/* -1: none */
 };
 
-/* One line of a record: [start, a) is an MLLP start block, [a, b) the
- * segment, [b, c) its terminator, [c, end) an MLLP end block. */
+/* One line of a record: [start, a) is an MLLP start block or a BOM, [a, b)
+ * the segment, [b, c) its terminator, [c, end) an MLLP end block. */
 struct line {
 	size_t start, a, b, c, end;
+	int vt;				/* an MLLP block starts here */
 };
 
 struct seg {
@@ -104,6 +105,14 @@ struct kent {
 	uint32_t next;			/* chain: index + 1 */
 };
 
+/* The rules that may govern a segment of one name (cached per stream). */
+struct segrules {
+	char name[4];
+	size_t off;			/* into srv */
+	size_t n;
+	int named;			/* some rule names it exactly */
+};
+
 struct ktok {
 	size_t start, end;
 	uint64_t hash;
@@ -117,7 +126,6 @@ struct px_hl7 {
 	uint64_t base;
 	size_t rec_end;			/* complete lines of the record */
 	size_t scan;			/* terminator search resumes here */
-	int started;			/* the BOM has been looked for */
 	int skipping;			/* inside an over-long record */
 	int skip_line;			/* ... in a line already marked */
 	uint64_t nmsg;
@@ -133,8 +141,12 @@ struct px_hl7 {
 	size_t nleaves, leafcap;
 	struct esc *escs;
 	size_t nescs, esccap;
-	const struct px_hl7_rule **cand;
-	size_t ncand, candcap;
+	const struct px_hl7_rule *const *cand;	/* of this segment */
+	size_t ncand;
+	struct segrules *sr;		/* candidates by segment name */
+	size_t nsr, srcap;
+	const struct px_hl7_rule **srv;
+	size_t nsrv, srvcap;
 	struct abuf text;		/* scan text */
 	struct abuf ktext;		/* kept values, for known identifiers */
 	struct abuf vals;		/* decoded values actions replace */
@@ -176,7 +188,8 @@ px_hl7_free(struct px_hl7 *h)
 	px_free(h->segs);
 	px_free(h->leaves);
 	px_free(h->escs);
-	px_free(h->cand);
+	px_free(h->sr);
+	px_free(h->srv);
 	px_wipe_free(h->text.p, h->text.cap);
 	px_wipe_free(h->ktext.p, h->ktext.cap);
 	px_wipe_free(h->vals.p, h->vals.cap);
@@ -312,6 +325,31 @@ consume(struct px_hl7 *h, size_t n)
 	h->base += n;
 	h->rec_end = h->rec_end > n ? h->rec_end - n : 0;
 	h->scan = h->scan > n ? h->scan - n : 0;
+}
+
+/*
+ * Bytes before a segment on its line, passed as they are: an MLLP start
+ * block, and a UTF-8 byte order mark (files joined with cat keep theirs).
+ */
+static size_t
+prefix(const char *p, size_t a, size_t b, int *vt)
+{
+	size_t i = a;
+	int bom = 0;
+
+	*vt = 0;
+	for (;;) {
+		if (i < b && p[i] == VT && !*vt) {
+			*vt = 1;
+			i++;
+		} else if (!bom && b - i >= 3 && (unsigned char)p[i] == 0xef &&
+		    (unsigned char)p[i + 1] == 0xbb &&
+		    (unsigned char)p[i + 2] == 0xbf) {
+			bom = 1;
+			i += 3;
+		} else
+			return i - a;
+	}
 }
 
 static int
@@ -599,6 +637,22 @@ dtm_digits(const char *v, size_t len)
 	return i == len ? (int)n : 0;
 }
 
+/* A year from 1800 to 2199, and a month and a day if the value has them. */
+static int
+dtm_plausible(const char *v, int nd)
+{
+	int y, m = 1, d = 1;
+
+	y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 +
+	    (v[3] - '0');
+	if (nd >= 6)
+		m = (v[4] - '0') * 10 + (v[5] - '0');
+	if (nd >= 8)
+		d = (v[6] - '0') * 10 + (v[7] - '0');
+	return y >= 1800 && y <= 2199 && m >= 1 && m <= 12 && d >= 1 &&
+	    d <= 31;
+}
+
 /*
  * Render the replacement of value v: as px_act_render, except that HL7
  * date-times (YYYY[MM[DD[HHMM[SS[.S]]]]][+ZZZZ]) generalize to their year
@@ -619,7 +673,8 @@ px_hl7_render_value(const struct phi_engine *eng, const struct px_rule *r,
 		return px_act_render(eng, r, subject, v, len, out, cap, outlen);
 	a = px_action_of(eng, r);
 	if ((a != PHI_ACT_GENERALIZE && a != PHI_ACT_SHIFT) ||
-	    (nd = dtm_digits(v, len)) == 0 || cap < len + 32)
+	    (nd = dtm_digits(v, len)) == 0 || cap < len + 32 ||
+	    !dtm_plausible(v, nd))
 		return px_act_render(eng, r, subject, v, len, out, cap, outlen);
 	if (a == PHI_ACT_GENERALIZE || nd == 4) {
 		memcpy(out, v, 4);
@@ -682,27 +737,48 @@ role_of(int t, unsigned comp, unsigned sub)
 	}
 }
 
-/* The rules that may govern segment name (exact or Z*) into h->cand. */
+/*
+ * The rules that may govern a segment called name (its own and Z*) into
+ * h->cand, in pack order; computed once per name and stream, since the
+ * engine's rules never change.
+ */
 static int
 candidates(struct px_hl7 *h, const struct px_hl7_spec *hs, const char *name,
-    int *exact)
+    int *named)
 {
+	struct segrules *e;
 	size_t i;
 
-	h->ncand = 0;
-	*exact = 0;
-	for (i = 0; i < hs->nrules; i++) {
-		const struct px_hl7_rule *r = hs->rules[i];
-
-		if (strcmp(r->seg, name) == 0)
-			*exact = 1;
-		else if (!(r->seg[1] == '*' && name[0] == 'Z'))
-			continue;
-		if (px_grow((void **)&h->cand, &h->candcap, h->ncand + 1,
-		    sizeof(*h->cand)) != PHI_OK)
+	for (i = 0; i < h->nsr; i++)
+		if (memcmp(h->sr[i].name, name, 4) == 0)
+			break;
+	if (i == h->nsr) {
+		if (px_grow((void **)&h->sr, &h->srcap, h->nsr + 1,
+		    sizeof(*h->sr)) != PHI_OK)
 			return PHI_ENOMEM;
-		h->cand[h->ncand++] = r;
+		e = &h->sr[h->nsr];
+		memset(e, 0, sizeof(*e));
+		memcpy(e->name, name, 4);
+		e->off = h->nsrv;
+		for (i = 0; i < hs->nrules; i++) {
+			const struct px_hl7_rule *r = hs->rules[i];
+
+			if (strcmp(r->seg, name) == 0)
+				e->named = 1;
+			else if (!(r->seg[1] == '*' && name[0] == 'Z'))
+				continue;
+			if (px_grow((void **)&h->srv, &h->srvcap, h->nsrv + 1,
+			    sizeof(*h->srv)) != PHI_OK)
+				return PHI_ENOMEM;
+			h->srv[h->nsrv++] = r;
+		}
+		e->n = h->nsrv - e->off;
+		i = h->nsr++;
 	}
+	e = &h->sr[i];
+	h->cand = h->srv + e->off;
+	h->ncand = e->n;
+	*named = e->named;
 	return PHI_OK;
 }
 
@@ -724,7 +800,7 @@ vtype_ok(const struct px_hl7_rule *r, const char *vtype)
  * With field 0, only segment-level rules are looked at.
  */
 static const struct px_hl7_rule *
-best_rule(const struct px_hl7 *h, const char *name, const char *vtype,
+best_rule(const struct px_hl7 *h, const char *vtype,
     unsigned f, unsigned r, unsigned c, unsigned s)
 {
 	const struct px_hl7_rule *best = NULL;
@@ -742,7 +818,7 @@ best_rule(const struct px_hl7 *h, const char *name, const char *vtype,
 			continue;
 		if (x->nvtypes > 0 && !vtype_ok(x, vtype))
 			continue;
-		sc = (strcmp(x->seg, name) == 0 ? 64 : 0) + (x->field ? 32 :
+		sc = (x->seg[1] != '*' ? 64 : 0) + (x->field ? 32 :
 		    0) + (x->comp ? 16 : 0) + (x->sub ? 8 : 0) + (x->rep ? 4 :
 		    0) + (x->nvtypes ? 2 : 0);
 		if (sc >= bs) {
@@ -764,12 +840,49 @@ struct segctx {
 	int known;			/* known identifiers are on */
 };
 
+/* What a value to scan is, by its raw bytes. */
+#define V_TEXT		0		/* text: the detectors run on it */
+#define V_SMALL		1		/* under five digits, no letter */
+#define V_OID		2		/* an ISO object identifier */
+#define V_DAY		3		/* an HL7 date-time to the day */
+
+static int is_day(const char *, size_t);
+
+/*
+ * Values that cannot hold what the text detectors look for skip them:
+ * numbers of fewer than five digits (set IDs, counts, versions) and ISO
+ * object identifiers (they name systems and organizations); a date-time
+ * goes to the pack's dates: rule.  Known identifiers are still looked for
+ * in object identifiers.
+ */
+static int
+classify(const char *v, size_t n)
+{
+	size_t i, digits = 0, dots = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] >= '0' && v[i] <= '9')
+			digits++;
+		else if (v[i] == '.')
+			dots++;
+		else if (v[i] != '+' && v[i] != '-')
+			return V_TEXT;
+	}
+	if (digits < 5)
+		return V_SMALL;
+	if (is_day(v, n))
+		return V_DAY;
+	if (dots >= 3 && digits + dots == n && v[0] != '.' && v[n - 1] != '.'
+	    && memmem(v, n, "..", 2) == NULL)
+		return V_OID;
+	return V_TEXT;
+}
+
 static int
 add_leaf(struct phi_stream *st, struct px_hl7 *h, struct segctx *sx,
     size_t a, size_t b, unsigned f, unsigned r, unsigned c, unsigned s,
     struct phi_error *err)
 {
-	const struct seg *sg = &h->segs[h->nsegs - 1];
 	const struct px_hl7_rule *rule;
 	struct leaf *lf;
 	char path[48];
@@ -783,7 +896,7 @@ add_leaf(struct phi_stream *st, struct px_hl7 *h, struct segctx *sx,
 	if (px_grow((void **)&h->leaves, &h->leafcap, h->nleaves + 1,
 	    sizeof(*h->leaves)) != PHI_OK)
 		return px_error(err, PHI_ENOMEM, "out of memory");
-	rule = best_rule(h, sg->name, sx->vtype, f, r, c, s);
+	rule = best_rule(h, sx->vtype, f, r, c, s);
 	if (rule == NULL)
 		rule = sx->named ? sx->hs->other : sx->hs->unknown;
 	kind = rule != NULL ? rule->kind : PX_HL7_SCAN;
@@ -796,6 +909,21 @@ add_leaf(struct phi_stream *st, struct px_hl7 *h, struct segctx *sx,
 	/* "" is HL7's explicit null: no value, nothing to hide */
 	if (b - a == 2 && h->buf[a] == '"' && h->buf[a + 1] == '"')
 		kind = PX_HL7_KEEP;
+	if (kind == PX_HL7_SCAN) {
+		switch (classify(h->buf + a, b - a)) {
+		case V_SMALL:
+		case V_OID:
+			kind = PX_HL7_KEEP;
+			break;
+		case V_DAY:
+			if (sx->hs->dates != NULL && sx->hs->dates->kind ==
+			    PX_HL7_ACT) {
+				kind = PX_HL7_ACT;
+				rule = sx->hs->dates;
+			}
+			break;
+		}
+	}
 	lf = &h->leaves[h->nleaves];
 	memset(lf, 0, sizeof(*lf));
 	lf->a = (uint32_t)a;
@@ -988,7 +1116,7 @@ add_segment(struct phi_stream *st, struct px_hl7 *h, const struct delims *dl,
 	if (candidates(h, sx.hs, sg->name, &sx.named) != PHI_OK)
 		return px_error(err, PHI_ENOMEM, "out of memory");
 	if (!header) {
-		sr = best_rule(h, sg->name, "", 0, 0, 0, 0);
+		sr = best_rule(h, "", 0, 0, 0, 0);
 		if ((sr != NULL && sr->kind == PX_HL7_DROP) || (sr == NULL &&
 		    !sx.named && h->ncand == 0 && sx.hs->unknown != NULL &&
 		    sx.hs->unknown->kind == PX_HL7_DROP)) {
@@ -1268,72 +1396,83 @@ static const char *const months[] = { "january", "february", "march",
  * month, day order and the US and European orders, padded or not, with
  * four- or two-digit years; and with the month's name.
  */
+static size_t
+num2(char *out, int v, int pad)
+{
+	size_t o = 0;
+
+	if (pad || v >= 10)
+		out[o++] = (char)('0' + v / 10 % 10);
+	out[o++] = (char)('0' + v % 10);
+	return o;
+}
+
 static int
 kadd_date(struct px_hl7 *h, const char *v, size_t n,
     const struct px_rule *rule)
 {
-	char y4[8], y2[4], mm[2][4], dd[2][4], buf[32], mon[16];
-	uint64_t w[4];
-	int y, m, d, i, j, rc;
+	const char *mon;
+	char buf[16];
+	uint64_t w[4], hy, hd[2], hm[2];
+	size_t o, ml;
+	int y, m, d, i, j, k, rc;
 
-	if (n < 8 || dtm_digits(v, n) < 8)
+	if (!is_day(v, n))
 		return PHI_OK;
 	y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 +
 	    (v[3] - '0');
 	m = (v[4] - '0') * 10 + (v[5] - '0');
 	d = (v[6] - '0') * 10 + (v[7] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > 31)
-		return PHI_OK;
-	snprintf(y4, sizeof(y4), "%04d", y);
-	snprintf(y2, sizeof(y2), "%02d", y % 100);
-	snprintf(mm[0], sizeof(mm[0]), "%02d", m);
-	snprintf(mm[1], sizeof(mm[1]), "%d", m);
-	snprintf(dd[0], sizeof(dd[0]), "%02d", d);
-	snprintf(dd[1], sizeof(dd[1]), "%d", d);
+	/* digits: Y M D, M D Y, D M Y, and M D YY; padded or not */
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 2; j++) {
 			if ((i == 1 && m >= 10) || (j == 1 && d >= 10))
 				continue;
-			snprintf(buf, sizeof(buf), "%s%s%s", y4, mm[i], dd[j]);
-			if ((rc = kadd_digits(h, buf, strlen(buf), rule,
-			    i == 0 && j == 0)) != PHI_OK)
-				return rc;
-			snprintf(buf, sizeof(buf), "%s%s%s", mm[i], dd[j], y4);
-			if ((rc = kadd_digits(h, buf, strlen(buf), rule, 0)) !=
-			    PHI_OK)
-				return rc;
-			snprintf(buf, sizeof(buf), "%s%s%s", dd[j], mm[i], y4);
-			if ((rc = kadd_digits(h, buf, strlen(buf), rule, 0)) !=
-			    PHI_OK)
-				return rc;
-			snprintf(buf, sizeof(buf), "%s%s%s", mm[i], dd[j], y2);
-			if (strlen(buf) >= 6 && (rc = kadd_digits(h, buf,
-			    strlen(buf), rule, 0)) != PHI_OK)
-				return rc;
+			for (k = 0; k < 4; k++) {
+				o = 0;
+				if (k == 0) {
+					memcpy(buf, v, 4);
+					o = 4;
+				}
+				if (k == 2)
+					o += num2(buf + o, d, j == 0);
+				o += num2(buf + o, m, i == 0);
+				if (k != 2)
+					o += num2(buf + o, d, j == 0);
+				if (k == 1 || k == 2) {
+					memcpy(buf + o, v, 4);
+					o += 4;
+				} else if (k == 3)
+					o += num2(buf + o, y % 100, 1);
+				if (k == 3 && o < 6)
+					continue;
+				if ((rc = kadd_digits(h, buf, o, rule,
+				    k == 0 && i == 0 && j == 0)) != PHI_OK)
+					return rc;
+			}
 		}
-	/* June 15 1961, Jun 15 1961, 15 June 1961 */
-	for (i = 0; i < 2; i++) {
-		snprintf(mon, sizeof(mon), "%.*s", i == 0 ? 16 : 3,
-		    months[m - 1]);
-		w[0] = px_hash(mon, strlen(mon));
-		w[1] = px_hash(dd[1], strlen(dd[1]));
-		w[2] = px_hash(y4, 4);
-		if ((rc = kadd(h, w, 3, 0, rule, 0)) != PHI_OK)
-			return rc;
-		w[0] = px_hash(dd[1], strlen(dd[1]));
-		w[1] = px_hash(mon, strlen(mon));
-		if ((rc = kadd(h, w, 3, 0, rule, 0)) != PHI_OK)
-			return rc;
-		if (d < 10) {
-			w[0] = px_hash(dd[0], 2);
-			if ((rc = kadd(h, w, 3, 0, rule, 0)) != PHI_OK)
-				return rc;
-			w[0] = px_hash(mon, strlen(mon));
-			w[1] = px_hash(dd[0], 2);
-			if ((rc = kadd(h, w, 3, 0, rule, 0)) != PHI_OK)
-				return rc;
-		}
+	/* June 15 1961, Jun 15 1961, 15 June 1961, with 05 for 5 */
+	hy = px_hash(v, 4);
+	for (j = 0; j < 2; j++) {
+		o = num2(buf, d, j == 0);
+		hd[j] = px_hash(buf, o);
 	}
+	mon = months[m - 1];
+	ml = strlen(mon);
+	hm[0] = px_hash(mon, ml);
+	hm[1] = px_hash(mon, 3);
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < (d < 10 ? 2 : 1); j++) {
+			w[0] = hm[i];
+			w[1] = hd[j];
+			w[2] = hy;
+			if ((rc = kadd(h, w, 3, 0, rule, 0)) != PHI_OK)
+				return rc;
+			w[0] = hd[j];
+			w[1] = hm[i];
+			if ((rc = kadd(h, w, 3, 0, rule, 0)) != PHI_OK)
+				return rc;
+		}
 	return PHI_OK;
 }
 
@@ -1381,7 +1520,7 @@ harvest_rep(struct px_hl7 *h, size_t i, size_t j)
 			continue;
 		}
 		if ((t == PX_HL7_T_DTM || strcmp(kr->category, "DATE") == 0) &&
-		    dtm_digits(v, n) >= 8) {
+		    is_day(v, n)) {
 			if ((rc = kadd_date(h, v, n, kr)) != PHI_OK)
 				return rc;
 			continue;
@@ -1658,43 +1797,13 @@ invalid_utf8(struct phi_stream *st, struct px_hl7 *h, const char *text,
 	return PHI_OK;
 }
 
-/* A day: YYYYMMDD with a month and a day that exist (roughly). */
+/* A day: YYYYMMDD... with a plausible year, month and day. */
 static int
 is_day(const char *v, size_t n)
 {
-	int y, m, d;
+	int nd;
 
-	if (n < 8 || dtm_digits(v, n) < 8)
-		return 0;
-	y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 +
-	    (v[3] - '0');
-	m = (v[4] - '0') * 10 + (v[5] - '0');
-	d = (v[6] - '0') * 10 + (v[7] - '0');
-	return y >= 1800 && y <= 2199 && m >= 1 && m <= 12 && d >= 1 &&
-	    d <= 31;
-}
-
-/*
- * The pack's dates: rule: a scanned value that is an HL7 date-time to the
- * day (YYYYMMDD...) is a date, in whatever field no rule names.
- */
-static int
-dates(struct px_hl7 *h, const struct phi_engine *eng)
-{
-	const struct px_hl7_rule *r = eng->spec.hl7.dates;
-	size_t i;
-
-	if (r == NULL || r->kind != PX_HL7_ACT)
-		return PHI_OK;
-	for (i = 0; i < h->nleaves; i++) {
-		const struct leaf *lf = &h->leaves[i];
-
-		if (lf->kind == PX_HL7_SCAN && is_day(h->text.p + lf->d0,
-		    lf->d1 - lf->d0) && px_findings_add(&h->fs, lf->d0, lf->d1,
-		    r->rules[PX_HL7_R_MAIN], 1.0, 0) != PHI_OK)
-			return PHI_ENOMEM;
-	}
-	return PHI_OK;
+	return n >= 8 && (nd = dtm_digits(v, n)) >= 8 && dtm_plausible(v, nd);
 }
 
 /*
@@ -1756,8 +1865,6 @@ detect(struct phi_stream *st, struct px_hl7 *h, struct phi_error *err)
 		if (known_match(h, text, r0, r1, us, ue, &h->fs) != PHI_OK)
 			return px_error(err, PHI_ENOMEM, "out of memory");
 	}
-	if (dates(h, eng) != PHI_OK)
-		return px_error(err, PHI_ENOMEM, "out of memory");
 	px_resolve(eng, &h->fs, text);
 	/* the kept values: known identifiers only */
 	text = h->ktext.p;
@@ -1979,8 +2086,8 @@ record(struct phi_stream *st, struct px_hl7 *h, size_t len,
 			return px_error(err, PHI_ENOMEM, "out of memory");
 		L = &h->lines[h->nlines++];
 		L->start = pos;
-		L->a = pos + (h->buf[pos] == VT);
-		split(h->buf, L->a, len, 1, &b, &c, &end, &stop);
+		split(h->buf, pos, len, 1, &b, &c, &end, &stop);
+		L->a = pos + prefix(h->buf, pos, b, &L->vt);
 		L->b = b;
 		L->c = c;
 		L->end = end;
@@ -2009,7 +2116,7 @@ record(struct phi_stream *st, struct px_hl7 *h, size_t len,
 		h->last = dl;
 		h->have_last = 1;
 	}
-	truncated = h->lines[0].a > h->lines[0].start &&
+	truncated = h->lines[0].vt &&
 	    h->lines[h->nlines - 1].end == h->lines[h->nlines - 1].c;
 	for (li = hdr; li < h->nlines; li++) {
 		const struct line *L = &h->lines[li];
@@ -2068,9 +2175,9 @@ overlong(struct phi_stream *st, struct px_hl7 *h, size_t limit,
     struct phi_error *err)
 {
 	size_t pos = 0, b, c, end, stop, a;
-	int kind, rc;
+	int kind, rc, vt;
 
-	a = h->len > 0 && h->buf[0] == VT ? 1 : 0;
+	a = prefix(h->buf, 0, h->len, &vt);
 	kind = header_kind(h->buf + a, h->len - a);
 	if (kind == HDR_MSH)
 		h->nmsg++;
@@ -2079,8 +2186,8 @@ overlong(struct phi_stream *st, struct px_hl7 *h, size_t limit,
 	    "than %d bytes", h->label, PX_HL7_MESSAGE_MAX)) != PHI_OK)
 		return rc;
 	while (pos < limit) {
-		a = pos + (h->buf[pos] == VT);
-		if (split(h->buf, a, h->len, 0, &b, &c, &end, &stop)) {
+		if (split(h->buf, pos, h->len, 0, &b, &c, &end, &stop)) {
+			a = pos + prefix(h->buf, pos, stop, &vt);
 			/* the line goes on past the buffer */
 			if ((rc = emit(st, h->buf + pos, a - pos, err)) !=
 			    PHI_OK || (rc = marker(st, h, a, stop, WHY_LIMIT,
@@ -2090,6 +2197,7 @@ overlong(struct phi_stream *st, struct px_hl7 *h, size_t limit,
 			pos = stop;
 			break;
 		}
+		a = pos + prefix(h->buf, pos, b, &vt);
 		if ((rc = emit(st, h->buf + pos, a - pos, err)) != PHI_OK)
 			return rc;
 		if (!blank(h->buf, a, b) && (rc = marker(st, h, a, b,
@@ -2110,7 +2218,7 @@ static int
 skip(struct phi_stream *st, struct px_hl7 *h, int eof, struct phi_error *err)
 {
 	size_t b, c, end, stop, a;
-	int rc;
+	int rc, vt;
 
 	for (;;) {
 		if (h->skip_line) {
@@ -2124,15 +2232,15 @@ skip(struct phi_stream *st, struct px_hl7 *h, int eof, struct phi_error *err)
 		}
 		if (h->len == 0)
 			return PHI_OK;
-		a = h->buf[0] == VT ? 1 : 0;
-		if (a == 1) {
+		if (h->buf[0] == VT) {
 			h->skipping = 0;
 			return PHI_OK;
 		}
 		if (split(h->buf, 0, h->len, eof, &b, &c, &end, &stop)) {
 			if (h->len < 8)
 				return PHI_OK;
-			if (header_kind(h->buf, h->len) != 0) {
+			a = prefix(h->buf, 0, stop, &vt);
+			if (header_kind(h->buf + a, stop - a) != 0) {
 				h->skipping = 0;
 				return PHI_OK;
 			}
@@ -2143,11 +2251,14 @@ skip(struct phi_stream *st, struct px_hl7 *h, int eof, struct phi_error *err)
 			h->skip_line = 1;
 			return PHI_OK;
 		}
-		if (header_kind(h->buf, b) != 0) {
+		a = prefix(h->buf, 0, b, &vt);
+		if (vt || header_kind(h->buf + a, b - a) != 0) {
 			h->skipping = 0;
 			return PHI_OK;
 		}
-		if (!blank(h->buf, 0, b) && (rc = marker(st, h, 0, b,
+		if ((rc = emit(st, h->buf, a, err)) != PHI_OK)
+			return rc;
+		if (!blank(h->buf, a, b) && (rc = marker(st, h, a, b,
 		    WHY_LIMIT, err)) != PHI_OK)
 			return rc;
 		if ((rc = emit(st, h->buf + b, end - b, err)) != PHI_OK)
@@ -2163,36 +2274,11 @@ skip(struct phi_stream *st, struct px_hl7 *h, int eof, struct phi_error *err)
 /* --- the reader ------------------------------------------------------- */
 
 static int
-bom(struct phi_stream *st, struct px_hl7 *h, int eof, struct phi_error *err)
-{
-	int rc;
-
-	if (h->len == 0 || (unsigned char)h->buf[0] != 0xef) {
-		h->started = h->len > 0 || eof;
-		return PHI_OK;
-	}
-	if (h->len < 3 && !eof)
-		return PHI_OK;
-	h->started = 1;
-	if (h->len >= 3 && (unsigned char)h->buf[1] == 0xbb &&
-	    (unsigned char)h->buf[2] == 0xbf) {
-		if ((rc = emit(st, h->buf, 3, err)) != PHI_OK)
-			return rc;
-		consume(h, 3);
-	}
-	return PHI_OK;
-}
-
-static int
 feed(struct phi_stream *st, struct px_hl7 *h, int eof, struct phi_error *err)
 {
 	size_t p, a, b, c, end, stop;
-	int rc, kind;
+	int rc, kind, vt;
 
-	if (!h->started && (rc = bom(st, h, eof, err)) != PHI_OK)
-		return rc;
-	if (!h->started)
-		return PHI_OK;
 	for (;;) {
 		if (h->skipping) {
 			if ((rc = skip(st, h, eof, err)) != PHI_OK)
@@ -2203,8 +2289,7 @@ feed(struct phi_stream *st, struct px_hl7 *h, int eof, struct phi_error *err)
 		p = h->rec_end;
 		if (p >= h->len)
 			break;
-		a = p + (h->buf[p] == VT);
-		if (split(h->buf, h->scan > a ? h->scan : a, h->len, eof, &b,
+		if (split(h->buf, h->scan > p ? h->scan : p, h->len, eof, &b,
 		    &c, &end, &stop)) {
 			h->scan = stop;
 			if (h->len > PX_HL7_MESSAGE_MAX) {
@@ -2215,8 +2300,9 @@ feed(struct phi_stream *st, struct px_hl7 *h, int eof, struct phi_error *err)
 			}
 			return PHI_OK;
 		}
+		a = p + prefix(h->buf, p, b, &vt);
 		kind = header_kind(h->buf + a, b - a);
-		if ((a > p || kind != 0) && p > 0) {
+		if ((vt || kind != 0) && p > 0) {
 			/* a new message: the record so far is complete */
 			if ((rc = finish_record(st, h, p, err)) != PHI_OK)
 				return rc;
