@@ -149,8 +149,10 @@ on_finding(void *arg, const struct phi_finding *f)
 {
 	struct run *r = arg;
 
-	r->found++;
-	if (r->check)
+	/* an allow-list (keep) finding is audited but is not PHI found */
+	if (strcmp(f->action, "keep") != 0)
+		r->found++;
+	if (r->check && strcmp(f->action, "keep") != 0)
 		printf("%s:%llu: %s %s\n", r->file,
 		    (unsigned long long)f->offset, f->category, f->rule);
 	if (r->audit != NULL) {

@@ -102,16 +102,20 @@ px_action_of(const struct phi_engine *eng, const struct px_rule *r)
 	const struct px_category *c;
 	enum phi_action a;
 
+	enum phi_action own;
+
 	if ((a = override(eng, r->id)) != PHI_ACT_DEFAULT ||
-	    (a = override(eng, r->category)) != PHI_ACT_DEFAULT ||
-	    (a = override(eng, "*")) != PHI_ACT_DEFAULT)
+	    (a = override(eng, r->category)) != PHI_ACT_DEFAULT)
 		return a;
-	if (r->action != PHI_ACT_DEFAULT)
-		return r->action;
-	if ((c = px_category_of(eng, r->category)) != NULL &&
-	    c->action != PHI_ACT_DEFAULT)
-		return c->action;
-	return PHI_ACT_TAG;
+	own = r->action;
+	if (own == PHI_ACT_DEFAULT && (c = px_category_of(eng,
+	    r->category)) != NULL)
+		own = c->action;
+	/* "*" changes what is replaced, never an allow-list (keep) rule */
+	if (own != PHI_ACT_KEEP && (a = override(eng, "*")) !=
+	    PHI_ACT_DEFAULT)
+		return a;
+	return own != PHI_ACT_DEFAULT ? own : PHI_ACT_TAG;
 }
 
 /*

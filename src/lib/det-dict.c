@@ -275,12 +275,18 @@ name_like(const struct phi_engine *eng, const struct px_rule *r,
 	return 1;
 }
 
-/* Gap between names: blanks, or an initial's period and blanks. */
+/*
+ * Gap between names: blanks, or the period of an initial and blanks.  A
+ * period after a longer word ends a sentence: "Alice. Zofrex" is no name.
+ */
 static int
-name_gap(const char *text, size_t a, size_t b)
+name_gap(const char *text, size_t a, size_t b, size_t prev_len)
 {
-	if (a < b && text[a] == '.')
+	if (a < b && text[a] == '.') {
+		if (prev_len != 1)
+			return 0;
 		a++;
+	}
 	return blank_between(text, a, b);
 }
 
@@ -331,14 +337,16 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 		if (r->expand && score >= eng->spec.threshold) {
 			for (j = last + 1; j < sc->ntok && j <= last + 3; j++) {
 				if (!name_gap(text, sc->tok[j - 1].end,
-				    sc->tok[j].start) ||
+				    sc->tok[j].start, sc->tok[j - 1].end -
+				    sc->tok[j - 1].start) ||
 				    !name_like(eng, r, sc, &sc->tok[j]))
 					break;
 				e = sc->tok[j].end;
 			}
 			for (j = i; j > 0 && j + 3 > i; j--) {
 				if (!name_gap(text, sc->tok[j - 1].end,
-				    sc->tok[j].start) ||
+				    sc->tok[j].start, sc->tok[j - 1].end -
+				    sc->tok[j - 1].start) ||
 				    !name_like(eng, r, sc, &sc->tok[j - 1]))
 					break;
 				s = sc->tok[j - 1].start;

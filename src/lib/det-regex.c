@@ -46,8 +46,10 @@ px_regex_compile(struct px_rule *r, int jit, struct phi_error *err)
 
 	if (r->caseless)
 		opts |= PCRE2_CASELESS;
-	if (r->ntriggers > 0)
-		opts |= PCRE2_ANCHORED;	/* tried only at trigger tokens */
+	if (r->ntriggers > 0)	/* tried only at trigger tokens: anchored, and
+				   no start-up scan for required bytes on every
+				   call, which is quadratic over a unit */
+		opts |= PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
 	if ((g = px_pcre2_gctx()) == NULL)
 		return px_error(err, PHI_ENOMEM, "out of memory");
 	if ((cc = pcre2_compile_context_create(g)) == NULL) {
@@ -200,7 +202,7 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
     struct px_findings *fs)
 {
 	size_t last[PX_TRIGGER_RULES_MAX], i, next;
-	uint64_t bits;
+	uint64_t bits, byword, digit_bits = 0;
 	int rc, b;
 
 	memset(last, 0, sizeof(last));
@@ -214,13 +216,18 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 			bits = px_dict_value(eng->trig, t->hash, sc->fold +
 			    t->foff, t->flen);
 		else if (text[t->start] >= '0' && text[t->start] <= '9')
-			bits = eng->trig_digit;
-		bits |= eng->trig_any;
+			digit_bits = eng->trig_digit;
+		/* trigger-next and trigger-digits filter the @digit and @any
+		 * firings; a trigger word fires as it is */
+		byword = bits;
+		bits |= digit_bits | eng->trig_any;
+		digit_bits = 0;
 		for (b = 0; bits != 0; b++, bits >>= 1) {
 			const struct px_rule *r = eng->trig_rules[b];
 			size_t k;
 
-			if (!(bits & 1) || !trigger_ok(r, text, len, t))
+			if (!(bits & 1) || (!((byword >> b) & 1) &&
+			    !trigger_ok(r, text, len, t)))
 				continue;
 			/* trigger-back: the match may start some tokens
 			 * before its trigger ("Mercy General Hospital");

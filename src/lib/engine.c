@@ -282,6 +282,25 @@ compile(struct phi_engine *eng, struct phi_error *err)
 			    "with id '%s'", sp->disabled[i]);
 		sp->rules[j]->disabled = 1;
 	}
+	/* the examples of a disabled rule no longer describe the engine */
+	for (i = j = 0; i < sp->nexamples; i++) {
+		size_t k;
+		int off = 0;
+
+		for (k = 0; k < sp->nrules; k++)
+			if (sp->rules[k]->disabled &&
+			    strcmp(sp->rules[k]->id, sp->examples[i].rule) == 0)
+				off = 1;
+		if (off) {
+			px_free(sp->examples[i].pack);
+			px_free(sp->examples[i].rule);
+			px_free(sp->examples[i].source);
+			px_free(sp->examples[i].in);
+			px_free(sp->examples[i].out);
+		} else
+			sp->examples[j++] = sp->examples[i];
+	}
+	sp->nexamples = j;
 	for (i = 0; i < sp->ndicts; i++) {
 		char *buf = NULL;
 		size_t len = 0;

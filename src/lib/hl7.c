@@ -153,6 +153,7 @@ struct px_hl7 {
 	struct px_findings fs;		/* in the scan text */
 	struct px_findings kfs;		/* in the kept text */
 	int too_many;
+	size_t last_scan;		/* last scanned value, or SIZE_MAX */
 	/* known identifiers */
 	struct kent *kents;
 	size_t nkents, kentcap;
@@ -698,7 +699,14 @@ px_hl7_render_value(const struct phi_engine *eng, const struct px_rule *r,
 	return PHI_OK;
 }
 
-/* The role of component comp.sub in a value of type t, or -1: not PHI. */
+#define ROLE_SCAN	(-1)		/* not an identifier: scanned */
+#define ROLE_KEEP	(-2)		/* a title or degree: kept */
+
+/*
+ * The role of component comp.sub in a value of type t: what it is, or
+ * ROLE_SCAN, or ROLE_KEEP for the suffix, prefix and degree of a name
+ * (Jr, Dr, MD), which the name rules would take for a name after a title.
+ */
 static int
 role_of(int t, unsigned comp, unsigned sub)
 {
@@ -706,11 +714,15 @@ role_of(int t, unsigned comp, unsigned sub)
 	case PX_HL7_T_NONE:
 		return PX_HL7_R_MAIN;
 	case PX_HL7_T_XPN:
-		return comp <= 3 || comp == 15 ? PX_HL7_R_MAIN : -1;
+		if (comp >= 4 && comp <= 6)
+			return ROLE_KEEP;
+		return comp <= 3 || comp == 15 ? PX_HL7_R_MAIN : ROLE_SCAN;
 	case PX_HL7_T_XCN:
 		if (comp == 1)
 			return PX_HL7_R_ID;
-		return comp >= 2 && comp <= 4 ? PX_HL7_R_MAIN : -1;
+		if (comp >= 5 && comp <= 7)
+			return ROLE_KEEP;
+		return comp >= 2 && comp <= 4 ? PX_HL7_R_MAIN : ROLE_SCAN;
 	case PX_HL7_T_XAD:
 		if (comp == 3 || comp == 9 || comp == 10)
 			return PX_HL7_R_LOCATION;
@@ -903,7 +915,7 @@ add_leaf(struct phi_stream *st, struct px_hl7 *h, struct segctx *sx,
 	if (kind == PX_HL7_DROP)
 		kind = PX_HL7_SCAN;
 	if (kind == PX_HL7_ACT && (role = role_of(rule->type, c, s)) < 0) {
-		kind = PX_HL7_SCAN;
+		kind = role == ROLE_KEEP ? PX_HL7_KEEP : PX_HL7_SCAN;
 		role = PX_HL7_R_MAIN;
 	}
 	/* "" is HL7's explicit null: no value, nothing to hide */
@@ -1103,16 +1115,7 @@ add_segment(struct phi_stream *st, struct px_hl7 *h, const struct delims *dl,
 	sx.hs = &eng->spec.hl7;
 	sx.known = eng->spec.hl7.known;
 	sx.prev_leaf = SIZE_MAX;
-	/* the last scanned value before this segment, for separators */
-	if (h->nleaves > 0) {
-		size_t k = h->nleaves;
-
-		while (k-- > 0)
-			if (h->leaves[k].kind == PX_HL7_SCAN) {
-				sx.prev_leaf = k;
-				break;
-			}
-	}
+	sx.prev_leaf = h->last_scan;
 	if (candidates(h, sx.hs, sg->name, &sx.named) != PHI_OK)
 		return px_error(err, PHI_ENOMEM, "out of memory");
 	if (!header) {
@@ -1155,6 +1158,7 @@ add_segment(struct phi_stream *st, struct px_hl7 *h, const struct delims *dl,
 	}
 out:
 	h->segs[h->nsegs - 1].nleaf = h->nleaves - h->segs[h->nsegs - 1].leaf0;
+	h->last_scan = sx.prev_leaf;
 	return PHI_OK;
 }
 
@@ -1476,6 +1480,26 @@ kadd_date(struct px_hl7 *h, const char *v, size_t n,
 	return PHI_OK;
 }
 
+/* "1187 Larkspur Hollow Rd" as "Larkspur Hollow Rd" too (two words or more). */
+static int
+kadd_street(struct px_hl7 *h, const char *v, size_t n,
+    const struct px_rule *rule)
+{
+	size_t i = 0, words = 0, j;
+
+	while (i < n && v[i] == ' ')
+		i++;
+	for (j = i; j < n && v[j] >= '0' && v[j] <= '9'; j++)
+		;
+	if (j == i || j == n || v[j] != ' ')
+		return PHI_OK;
+	for (i = j; i < n; i++)
+		if (isword((unsigned char)v[i]) && (i == 0 ||
+		    !isword((unsigned char)v[i - 1])))
+			words++;
+	return words >= 2 ? kadd_value(h, v + j, n - j, rule, 0) : PHI_OK;
+}
+
 /* The known identifiers of one repetition of a field: leaves [i, j). */
 static int
 harvest_rep(struct px_hl7 *h, size_t i, size_t j)
@@ -1534,6 +1558,10 @@ harvest_rep(struct px_hl7 *h, size_t i, size_t j)
 		}
 		if ((rc = kadd_value(h, v, n, kr, t == PX_HL7_T_XTN ||
 		    strcmp(kr->category, "PHONE") == 0)) != PHI_OK)
+			return rc;
+		/* a street is also written without its number */
+		if (t == PX_HL7_T_XAD && lf->comp == 1 && lf->sub == 1 &&
+		    (rc = kadd_street(h, v, n, kr)) != PHI_OK)
 			return rc;
 	}
 	if (namerule != NULL && (rc = kadd_name(h, &fam, &giv, &mid,
@@ -1669,7 +1697,7 @@ known_match(struct px_hl7 *h, const char *text, size_t r0, size_t r1,
 	/* numbers: runs of digit groups joined by a little punctuation */
 	for (i = us; i < ue; i++) {
 		char d[MAX_DIGITS];
-		size_t nd = 0, g, e, bestend = 0;
+		size_t nd = 0, g, e, e0 = 0, bestend = 0;
 		const struct kent *best = NULL;
 
 		if (text[i] < '0' || text[i] > '9' || (i > r0 &&
@@ -1687,6 +1715,8 @@ known_match(struct px_hl7 *h, const char *text, size_t r0, size_t r1,
 			}
 			if (e < r1 && text[e] >= '0' && text[e] <= '9')
 				break;		/* too long */
+			if (g == i)
+				e0 = e;
 			if (e == r1 || !isword((unsigned char)text[e])) {
 				hh = px_hash(d, nd);
 				for (x = h->kdigits[hh & (h->nbuckets - 1)];
@@ -1718,7 +1748,9 @@ known_match(struct px_hl7 *h, const char *text, size_t r0, size_t r1,
 				break;
 		}
 		if (best != NULL) {
-			size_t s = i > r0 && text[i - 1] == '(' ? i - 1 : i;
+			/* (541) 555-0147: the parenthesis goes with the number */
+			size_t s = i > r0 && text[i - 1] == '(' && bestend > e0 &&
+			    text[e0] == ')' ? i - 1 : i;
 
 			if (px_findings_add(fs, s, bestend, best->rule, 1.0,
 			    0) != PHI_OK)
@@ -1757,10 +1789,11 @@ static int
 region_at(struct phi_stream *st, struct px_hl7 *h, size_t x, int code,
     const char *what, struct phi_error *err)
 {
-	const struct leaf *lf = leaf_at(h, x);
+	const struct leaf *lf;
 	char path[48] = "-";
 
-	if (lf != NULL)
+	/* only the first error is described: do not look up the others */
+	if (phi_stream_status(st) == PHI_OK && (lf = leaf_at(h, x)) != NULL)
 		leaf_path(h, lf, path, sizeof(path));
 	return px_stream_region_error(st, code, err, "%s, %s: %s", h->label,
 	    path, what);
@@ -1894,19 +1927,23 @@ detect(struct phi_stream *st, struct px_hl7 *h, struct phi_error *err)
 static size_t
 raw_of(const struct px_hl7 *h, const struct leaf *lf, size_t x, int end)
 {
-	size_t d = lf->d0, r = lf->a, i;
+	const struct esc *e;
+	size_t lo = lf->e0, hi = lf->e0 + lf->ne, mid;
 
-	for (i = lf->e0; i < lf->e0 + lf->ne; i++) {
-		const struct esc *e = &h->escs[i];
-
-		if (x < e->d)
-			break;
-		if (x < e->d + e->dlen)
-			return end ? e->r + e->rlen : e->r;
-		d = e->d + e->dlen;
-		r = e->r + e->rlen;
+	/* the last escape that starts at or before x */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (h->escs[mid].d <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return r + (x - d) + (end ? 1 : 0);
+	if (lo == lf->e0)
+		return lf->a + (x - lf->d0) + (end ? 1 : 0);
+	e = &h->escs[lo - 1];
+	if (x < e->d + e->dlen)
+		return end ? e->r + e->rlen : e->r;
+	return e->r + e->rlen + (x - e->d - e->dlen) + (end ? 1 : 0);
 }
 
 /*
@@ -2078,6 +2115,7 @@ record(struct phi_stream *st, struct px_hl7 *h, size_t len,
 	h->kfs.n = 0;
 	h->nkents = 0;
 	h->too_many = 0;
+	h->last_scan = SIZE_MAX;
 	while (pos < len) {
 		struct line *L;
 
