@@ -154,6 +154,7 @@ struct px_hl7 {
 	struct px_findings kfs;		/* in the kept text */
 	int too_many;
 	size_t last_scan;		/* last scanned value, or SIZE_MAX */
+	int ref_year;			/* of MSH-7, for ages; 0: unknown */
 	/* known identifiers */
 	struct kent *kents;
 	size_t nkents, kentcap;
@@ -636,6 +637,13 @@ dtm_digits(const char *v, size_t len)
 				return 0;
 	}
 	return i == len ? (int)n : 0;
+}
+
+static int
+atoi4(const char *v)
+{
+	return (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 +
+	    (v[3] - '0');
 }
 
 /* A year from 1800 to 2199, and a month and a day if the value has them. */
@@ -1984,6 +1992,22 @@ replace(struct phi_stream *st, struct px_hl7 *h, const struct delims *dl,
 	if (rc != PHI_OK)
 		return px_error(err, rc, "rule '%s': replacement failed: %s",
 		    rule->id, phi_strerror(rc));
+	/*
+	 * Safe Harbor: a birth year that makes someone 90 or older at the
+	 * time of the message is not given; every such birth date becomes
+	 * the year 90 years before the message (a year that could also be
+	 * 89, so the rule errs on the safe side).
+	 */
+	if (rule->birth && act == PHI_ACT_GENERALIZE && h->ref_year > 0 &&
+	    olen == 4 && dtm_digits(h->rbuf, 4) == 4 && h->ref_year -
+	    atoi4(h->rbuf) >= 90) {
+		int y = h->ref_year - 90;
+
+		h->rbuf[0] = (char)('0' + y / 1000 % 10);
+		h->rbuf[1] = (char)('0' + y / 100 % 10);
+		h->rbuf[2] = (char)('0' + y / 10 % 10);
+		h->rbuf[3] = (char)('0' + y % 10);
+	}
 	if ((rc = emit(st, h->buf + *pos, ra - *pos, err)) != PHI_OK ||
 	    (rc = put_escaped(st, h, dl, h->rbuf, olen, err)) != PHI_OK)
 		return rc;
@@ -2171,6 +2195,17 @@ record(struct phi_stream *st, struct px_hl7 *h, size_t len,
 			return fail_record(st, h, PHI_ELIMIT, err, "more than "
 			    "1048576 values");
 	}
+	h->ref_year = 0;
+	if (kind == HDR_MSH)
+		for (li = 0; li < h->segs[0].nleaf; li++) {
+			const struct leaf *lf = &h->leaves[li];
+			int nd;
+
+			if (lf->field == 7 && lf->comp == 1 && lf->sub == 1 &&
+			    (nd = dtm_digits(h->buf + lf->a, lf->b - lf->a)) >=
+			    4 && dtm_plausible(h->buf + lf->a, nd))
+				h->ref_year = atoi4(h->buf + lf->a);
+		}
 	if (truncated) {
 		struct seg *sg = &h->segs[h->nsegs - 1];
 

@@ -199,6 +199,7 @@ synth(struct px_ld *l, const struct px_hl7_rule *h, const char *prefix,
 	r->priority = HL7_PRIORITY;
 	r->line = h->line;
 	r->dict_idx = -1;
+	r->birth = h->birth;
 	return r;
 fail:
 	px_rule_free(r);
@@ -269,7 +270,7 @@ static int
 mapping(struct px_ld *l, struct fy_node *n, struct px_hl7_rule *h)
 {
 	static const char *const keys[] = { "category", "action", "type",
-	    "known", "value-type", "description", NULL };
+	    "known", "value-type", "birth-date", "description", NULL };
 	struct fy_node_pair *p;
 	struct fy_node *an = NULL;
 	void *it = NULL;
@@ -288,6 +289,11 @@ mapping(struct px_ld *l, struct fy_node *n, struct px_hl7_rule *h)
 			continue;
 		if (strcmp(k, "known") == 0) {
 			if (px_pack_bool(l, v, "known", &h->known))
+				return PHI_EPACK;
+			continue;
+		}
+		if (strcmp(k, "birth-date") == 0) {
+			if (px_pack_bool(l, v, "birth-date", &h->birth))
 				return PHI_EPACK;
 			continue;
 		}
