@@ -87,6 +87,8 @@ struct px_rule {
 	int nomerge;			/* never merge with blank-separated
 					   findings of its category */
 	int min_len;
+	int birth;			/* hl7: a birth date (generalize
+					   aggregates ages over 89) */
 	struct px_context ctx;
 	/* where it was defined, for diagnostics */
 	char *source;
@@ -180,6 +182,7 @@ struct px_hl7_rule {
 	int kind;			/* enum px_hl7_kind */
 	int type;			/* enum px_hl7_type */
 	int known;			/* feeds the known identifiers */
+	int birth;			/* a birth date */
 	char *path;			/* as written in the pack */
 	char *category;
 	enum phi_action action;
