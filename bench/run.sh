@@ -11,6 +11,8 @@
 #                      so delete bench/out/ after changing the seed)
 #   BENCH_MIN_MBS=     if set, fail (exit 3) when phiscrub's MB per
 #                      CPU-second is below this number (CI gate)
+#   BENCH_HL7_MB=20    size of the synthetic HL7 v2 feed (bench/gen-hl7.py)
+#                      timed with -f hl7 after the notes; 0 skips it
 #   BENCH_CPU=0        CPU to pin to with taskset
 #   BENCH_GNU_TIME=/usr/bin/time  GNU time for max RSS; set it empty to use
 #                      the /proc fallback instead
@@ -175,7 +177,48 @@ BEGIN {
     if (note != "") print "max RSS" note
 }'
 
-# --- 5. Optional gate. ---------------------------------------------------------
+# --- 5. HL7 v2: the same measure on a synthetic feed (-f hl7). ---------------
+hl7_mb=${BENCH_HL7_MB:-20}
+case $hl7_mb in ''|*[!0-9.]*|*.*.*) usage "BENCH_HL7_MB must be a number, not '$hl7_mb'";; esac
+if [ "$hl7_mb" != 0 ]; then
+    hcorpus="$out/hl7-$hl7_mb.hl7"
+    if [ ! -s "$hcorpus" ]; then
+        mkdir -p "$out" || die "cannot create $out"
+        echo "generating $hcorpus (seed $seed) ..." >&2
+        python3 "$here/gen-hl7.py" --mb "$hl7_mb" --seed "$seed" > "$hcorpus.tmp" ||
+            { rm -f "$hcorpus.tmp"; die "HL7 feed generation failed"; }
+        mv "$hcorpus.tmp" "$hcorpus" || die "cannot write $hcorpus"
+    fi
+    hbytes=$(wc -c < "$hcorpus") || die "cannot read $hcorpus"
+    hbytes=${hbytes//[!0-9]/}
+    cat "$hcorpus" > /dev/null || die "cat failed on $hcorpus"
+    "${pin[@]}" "$bin" -f hl7 "$hcorpus" > /dev/null 2> "$tmp/stderr" || {
+        rc=$?; cat "$tmp/stderr" >&2; die "phiscrub -f hl7 failed on $hcorpus (exit $rc)"; }
+    for _ in $(seq "$runs"); do
+        run_timed "$tmp/hcat" cat "$hcorpus" || die "cat failed (exit $?)"
+        run_timed "$tmp/hph" "$bin" -f hl7 "$hcorpus" || {
+            rc=$?; cat "$tmp/stderr" >&2; die "phiscrub -f hl7 failed (exit $rc)"; }
+    done
+    hrss=n/a
+    [ -n "$gnutime" ] && hrss=$(median "$tmp/hph.rss" 1)
+    echo
+    echo "HL7 v2:  ${hcorpus#"$root"/} ($hbytes bytes, seed $seed; ADT, ORU, MDM)"
+    awk -v b="$hbytes" \
+        -v cw="$(median "$tmp/hcat.times" 1)" -v cc="$(median "$tmp/hcat.times" 2)" \
+        -v pw="$(median "$tmp/hph.times" 1)" -v pc="$(median "$tmp/hph.times" 2)" \
+        -v pr="$hrss" '
+    function rate(t) { return t > 0 ? sprintf("%.1f", b / 1e6 / t) : "inf" }
+    function rss(k)  { return k ~ /^[0-9]+$/ ? sprintf("%.1f MB", k / 1024) : k }
+    BEGIN {
+        mb = b / 1e6
+        fmt = "%-9s %9s %9s %9s %13s %11s %11s\n"
+        printf fmt, "tool", "MB", "cpu s", "wall s", "MB/s/core", "MB/s wall", "max RSS"
+        printf fmt, "cat", sprintf("%.2f", mb), cc, cw, rate(cc), rate(cw), "-"
+        printf fmt, "phiscrub", sprintf("%.2f", mb), pc, pw, rate(pc), rate(pw), rss(pr)
+    }'
+fi
+
+# --- 6. Optional gate (notes). -------------------------------------------------
 if [ -n "$min_mbs" ]; then
     if awk -v b="$bytes" -v t="$ph_cpu" -v m="$min_mbs" \
            'BEGIN { exit !(t > 0 && b / 1e6 / t < m) }'; then
