@@ -64,9 +64,47 @@ px_dict_free(struct px_dict *d)
 	px_free(d->offs);
 	px_free(d->arena);
 	px_free(d->vals);
+	px_free(d->bloom);
 	px_free(d->order);
 	px_dict_free(d->prefix);
 	px_free(d);
+}
+
+/*
+ * Two bits per entry in a Bloom filter of at least 8 bits per entry: most
+ * tokens are in no dictionary, and the filter (L2-resident) answers them
+ * without touching the table, whose probes miss the cache.
+ */
+static int
+bloom_maybe(const struct px_dict *d, uint64_t h)
+{
+	uint64_t a = (h >> 7) & d->bloom_mask, b = (h >> 37) & d->bloom_mask;
+
+	return (d->bloom[a >> 6] >> (a & 63) & 1) &&
+	    (d->bloom[b >> 6] >> (b & 63) & 1);
+}
+
+static int
+bloom_build(struct px_dict *d)
+{
+	size_t bits = 1024, i;
+
+	while (bits < d->nentries * 8)
+		bits *= 2;
+	if ((d->bloom = px_calloc(bits / 64, sizeof(uint64_t))) == NULL)
+		return PHI_ENOMEM;
+	d->bloom_mask = bits - 1;
+	for (i = 0; i < d->nslots; i++) {
+		uint64_t h = d->hashes[i], a, b;
+
+		if (h == 0)
+			continue;
+		a = (h >> 7) & d->bloom_mask;
+		b = (h >> 37) & d->bloom_mask;
+		d->bloom[a >> 6] |= 1ULL << (a & 63);
+		d->bloom[b >> 6] |= 1ULL << (b & 63);
+	}
+	return PHI_OK;
 }
 
 /* Slot of the folded entry s, or -1. */
@@ -76,6 +114,8 @@ slot(const struct px_dict *d, uint64_t h, const char *s, size_t len)
 	size_t mask, i;
 
 	if (d == NULL || d->nslots == 0)
+		return -1;
+	if (d->bloom != NULL && !bloom_maybe(d, h))
 		return -1;
 	mask = d->nslots - 1;
 	for (i = (size_t)h & mask; d->hashes[i] != 0; i = (i + 1) & mask) {
@@ -262,5 +302,8 @@ px_dict_load(struct px_dict *d, const char *text, size_t len,
 		}
 		p = nl != NULL ? nl + 1 : end;
 	}
+	if (bloom_build(d) != PHI_OK || (d->prefix->nentries > 0 &&
+	    bloom_build(d->prefix) != PHI_OK))
+		return px_error(err, PHI_ENOMEM, "out of memory");
 	return PHI_OK;
 }

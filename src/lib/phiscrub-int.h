@@ -132,6 +132,8 @@ struct px_dict {
 	int max_words;			/* longest entry in words */
 	struct px_dict *prefix;		/* first words of multi-word entries */
 	uint64_t *vals;			/* optional value per slot */
+	uint64_t *bloom;		/* 2-bit Bloom filter over the hashes */
+	uint64_t bloom_mask;		/* bits - 1 */
 	uint32_t *order;		/* entry offsets, in file order */
 	size_t norder;
 	size_t ordcap;
