@@ -38,7 +38,7 @@
 #define MARKER		"[UNEVALUATED]"
 #define VT		0x0b		/* MLLP start block */
 #define FS		0x1c		/* MLLP end block */
-#define SLICE		(64 * 1024)	/* input taken at once: bounds memory */
+#define SLICE		(64 * 1024)	/* read at once: memory bound */
 #define MAX_DIGITS	32		/* longest number known identifiers
 					   are matched as */
 
@@ -46,7 +46,7 @@
 #define HDR_MSH		1
 #define HDR_BATCH	2		/* FHS BHS BTS FTS */
 
-#define L_ERROR		100		/* leaf kind: replaced by a marker */
+#define L_ERROR		100		/* leaf kind: a marker */
 
 struct abuf {
 	char *p;
@@ -82,10 +82,10 @@ struct leaf {
 	uint32_t e0, ne;		/* its escapes (scanned values) */
 	uint32_t seg;
 	uint16_t field, rep, comp, sub;
-	uint8_t kind;			/* PX_HL7_SCAN, _KEEP, _ACT, L_ERROR */
+	uint8_t kind;			/* PX_HL7_SCAN .. _ACT, L_ERROR */
 	uint8_t role;
 	uint8_t limit;			/* L_ERROR: a limit, not syntax */
-	uint8_t kt;			/* KEEP: decoded into the kept text */
+	uint8_t kt;			/* KEEP: decoded into ktext */
 	const struct px_hl7_rule *rule;
 };
 
@@ -97,7 +97,7 @@ struct esc {
 /* A known identifier: folded words, or the digits of a number. */
 struct kent {
 	uint64_t w[PX_HL7_KNOWN_WORDS];
-	uint64_t key;			/* first word, or hash of the digits */
+	uint64_t key;			/* first word, or the digits */
 	uint8_t n;			/* words; 0 for a number */
 	uint8_t dtm;			/* a YYYYMMDD that may start a
 					   date-time */
@@ -124,7 +124,7 @@ struct px_hl7 {
 	size_t len;
 	size_t cap;
 	uint64_t base;
-	size_t rec_end;			/* complete lines of the record */
+	size_t rec_end;			/* the record's complete lines */
 	size_t scan;			/* terminator search resumes here */
 	int skipping;			/* inside an over-long record */
 	int skip_line;			/* ... in a line already marked */
@@ -148,13 +148,13 @@ struct px_hl7 {
 	const struct px_hl7_rule **srv;
 	size_t nsrv, srvcap;
 	struct abuf text;		/* scan text */
-	struct abuf ktext;		/* kept values, for known identifiers */
+	struct abuf ktext;		/* kept values: known identifiers */
 	struct abuf vals;		/* decoded values actions replace */
 	struct px_findings fs;		/* in the scan text */
 	struct px_findings kfs;		/* in the kept text */
 	int too_many;
 	size_t last_scan;		/* last scanned value, or SIZE_MAX */
-	int ref_year;			/* of MSH-7, for ages; 0: unknown */
+	int ref_year;			/* MSH-7's, for ages; 0: none */
 	/* known identifiers */
 	struct kent *kents;
 	size_t nkents, kentcap;
@@ -525,7 +525,8 @@ decode(struct px_hl7 *h, const struct delims *dl, size_t a, size_t b,
 		} else if (n >= 3 && p[e + 1] == '.') {
 			const char *c = p + e + 2;
 
-			if (memcmp(c, "br", 2) == 0 || memcmp(c, "sp", 2) == 0 ||
+			if (memcmp(c, "br", 2) == 0 ||
+			    memcmp(c, "sp", 2) == 0 ||
 			    memcmp(c, "ce", 2) == 0) {
 				rep = "\n";
 				rlen = 1;
@@ -533,7 +534,8 @@ decode(struct px_hl7 *h, const struct delims *dl, size_t a, size_t b,
 				rep = " ";
 				rlen = 1;
 			} else if (memcmp(c, "fi", 2) == 0 ||
-			    memcmp(c, "nf", 2) == 0 || memcmp(c, "in", 2) == 0 ||
+			    memcmp(c, "nf", 2) == 0 ||
+			    memcmp(c, "in", 2) == 0 ||
 			    memcmp(c, "ti", 2) == 0)
 				rep = "";
 		} else if (n > 1 && (p[e + 1] == 'C' || p[e + 1] == 'M'))
@@ -861,8 +863,8 @@ struct segctx {
 };
 
 /* What a value to scan is, by its raw bytes. */
-#define V_TEXT		0		/* text: the detectors run on it */
-#define V_SMALL		1		/* under five digits, no letter */
+#define V_TEXT		0		/* text: detectors run */
+#define V_SMALL		1		/* < 5 digits, no letter */
 #define V_OID		2		/* an ISO object identifier */
 #define V_DAY		3		/* an HL7 date-time to the day */
 
@@ -1113,9 +1115,9 @@ add_segment(struct phi_stream *st, struct px_hl7 *h, const struct delims *dl,
 		;
 	if (ctl || !seg_name_ok(p + L->a, i - L->a)) {
 		sg->bad = WHY_SYNTAX;
-		return px_stream_region_error(st, PHI_EINPUT, err, "%s, segment "
-		    "%u: not a segment (bad name or control characters)",
-		    h->label, sg->num);
+		return px_stream_region_error(st, PHI_EINPUT, err, "%s, "
+		    "segment %u: not a segment (bad name or control "
+		    "characters)", h->label, sg->num);
 	}
 	memcpy(sg->name, p + L->a, 3);
 	memset(&sx, 0, sizeof(sx));
@@ -1329,8 +1331,8 @@ struct part {
  * with the family name ("J. Smith", "Smith J", "John Q Smith").
  */
 static int
-kadd_name(struct px_hl7 *h, const struct part *fam, const struct part *giv, const struct part *mid,
-    const struct px_rule *rule)
+kadd_name(struct px_hl7 *h, const struct part *fam, const struct part *giv,
+    const struct part *mid, const struct px_rule *rule)
 {
 	enum { MAXW = 4 };
 	uint64_t F[MAXW], G[MAXW], M[MAXW], gi, mi, w[PX_HL7_KNOWN_WORDS];
@@ -1638,6 +1640,61 @@ harvest(struct px_hl7 *h)
 	return PHI_OK;
 }
 
+/* The known number among digits d (nd of them), or NULL. */
+static const struct kent *
+number_lookup(const struct px_hl7 *h, const char *d, size_t nd, int dtm)
+{
+	uint64_t hh = px_hash(d, nd);
+	uint32_t x;
+
+	for (x = h->kdigits[hh & (h->nbuckets - 1)]; x != 0;
+	    x = h->kents[x - 1].next)
+		if (h->kents[x - 1].key == hh && (!dtm || h->kents[x - 1].dtm))
+			return &h->kents[x - 1];
+	return NULL;
+}
+
+/*
+ * The longest known number that starts with the digit group at text[i]:
+ * digit groups joined by one to three of " -./()", whose digits (32 at
+ * most) are a known number, or whose first eight are a known day followed
+ * by a time.  *e0 is the end of the first group, *end of the match.
+ */
+static const struct kent *
+number_at(const struct px_hl7 *h, const char *text, size_t i, size_t r1,
+    size_t *e0, size_t *end)
+{
+	const struct kent *best = NULL, *k;
+	char d[MAX_DIGITS];
+	size_t nd = 0, g = i, e;
+
+	*e0 = i;
+	for (;;) {
+		for (e = g; e < r1 && text[e] >= '0' && text[e] <= '9' &&
+		    nd < MAX_DIGITS; e++)
+			d[nd++] = text[e];
+		if (e < r1 && text[e] >= '0' && text[e] <= '9')
+			break;		/* too long */
+		if (g == i)
+			*e0 = e;
+		if (e == r1 || !isword((unsigned char)text[e])) {
+			if ((k = number_lookup(h, d, nd, 0)) == NULL &&
+			    g == i && nd > 8 && nd <= 14)
+				k = number_lookup(h, d, 8, 1);
+			if (k != NULL) {
+				best = k;
+				*end = e;
+			}
+		}
+		for (g = e; g < r1 && g - e < 3 && text[g] != '\0' &&
+		    strchr(" -./()", text[g]) != NULL; g++)
+			;
+		if (g == e || g >= r1 || text[g] < '0' || text[g] > '9')
+			break;
+	}
+	return best;
+}
+
 /* Known identifiers in text[r0, r1), starting in [us, ue), into fs. */
 static int
 known_match(struct px_hl7 *h, const char *text, size_t r0, size_t r1,
@@ -1704,66 +1761,21 @@ known_match(struct px_hl7 *h, const char *text, size_t r0, size_t r1,
 	}
 	/* numbers: runs of digit groups joined by a little punctuation */
 	for (i = us; i < ue; i++) {
-		char d[MAX_DIGITS];
-		size_t nd = 0, g, e, e0 = 0, bestend = 0;
-		const struct kent *best = NULL;
+		const struct kent *best;
+		size_t e0, end;
 
 		if (text[i] < '0' || text[i] > '9' || (i > r0 &&
 		    (isword((unsigned char)text[i - 1]))))
 			continue;
-		for (g = i; ; ) {
-			uint32_t x;
-			uint64_t hh;
-
-			for (e = g; e < r1 && text[e] >= '0' && text[e] <= '9';
-			    e++) {
-				if (nd == MAX_DIGITS)
-					break;
-				d[nd++] = text[e];
-			}
-			if (e < r1 && text[e] >= '0' && text[e] <= '9')
-				break;		/* too long */
-			if (g == i)
-				e0 = e;
-			if (e == r1 || !isword((unsigned char)text[e])) {
-				hh = px_hash(d, nd);
-				for (x = h->kdigits[hh & (h->nbuckets - 1)];
-				    x != 0; x = h->kents[x - 1].next)
-					if (h->kents[x - 1].key == hh) {
-						best = &h->kents[x - 1];
-						bestend = e;
-						break;
-					}
-				/* a known day at the start of a date-time */
-				if (best == NULL && g == i && nd > 8 &&
-				    nd <= 14) {
-					hh = px_hash(d, 8);
-					for (x = h->kdigits[hh & (h->nbuckets -
-					    1)]; x != 0; x = h->kents[x - 1].next)
-						if (h->kents[x - 1].key == hh &&
-						    h->kents[x - 1].dtm) {
-							best = &h->kents[x - 1];
-							bestend = e;
-							break;
-						}
-				}
-			}
-			/* the next group, after one to three of - . / ( ) */
-			for (g = e; g < r1 && g - e < 3 && strchr(" -./()",
-			    text[g]) != NULL && text[g] != '\0'; g++)
-				;
-			if (g == e || g >= r1 || text[g] < '0' || text[g] > '9')
-				break;
-		}
-		if (best != NULL) {
-			/* (541) 555-0147: the parenthesis goes with the number */
-			size_t s = i > r0 && text[i - 1] == '(' && bestend > e0 &&
+		if ((best = number_at(h, text, i, r1, &e0, &end)) != NULL) {
+			/* (541) 555-0147: the parenthesis goes with it */
+			size_t s = i > r0 && text[i - 1] == '(' && end > e0 &&
 			    text[e0] == ')' ? i - 1 : i;
 
-			if (px_findings_add(fs, s, bestend, best->rule, 1.0,
-			    0) != PHI_OK)
+			if (px_findings_add(fs, s, end, best->rule, 1.0, 0) !=
+			    PHI_OK)
 				return PHI_ENOMEM;
-			i = bestend;
+			i = end;
 		} else
 			while (i + 1 < ue && text[i + 1] >= '0' &&
 			    text[i + 1] <= '9')
@@ -2077,9 +2089,9 @@ write_record(struct phi_stream *st, struct px_hl7 *h, const struct delims *dl,
 			const struct leaf *lf = &h->leaves[k];
 
 			if (lf->kind == L_ERROR)
-				rc = replace(st, h, dl, &pos, lf->a, lf->b, NULL,
-				    lf->limit ? WHY_LIMIT : WHY_SYNTAX, 1.0,
-				    NULL, 0, err);
+				rc = replace(st, h, dl, &pos, lf->a, lf->b,
+				    NULL, lf->limit ? WHY_LIMIT : WHY_SYNTAX,
+				    1.0, NULL, 0, err);
 			else if (lf->kind == PX_HL7_ACT)
 				rc = replace(st, h, dl, &pos, lf->a, lf->b,
 				    lf->rule->rules[lf->role], NULL, 1.0,

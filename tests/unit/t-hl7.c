@@ -88,13 +88,14 @@ START_TEST(pack_errors)
 		const char *msg;
 	} cases[] = {
 		{ HEAD "hl7:\n  fields:\n    PID5: NAME\n", 6, "field path" },
-		{ HEAD "hl7:\n  fields:\n    PID-5.x: NAME\n", 6, "field path" },
+		{ HEAD "hl7:\n  fields:\n    PID-5.x: NAME\n", 6,
+		    "field path" },
 		{ HEAD "hl7:\n  fields:\n    PID-5: { category: NAME, type: "
 		    "XYZ }\n", 6, "type must be" },
 		{ HEAD "hl7:\n  fields:\n    PID-5: { categry: NAME }\n", 6,
 		    "unknown key" },
-		{ HEAD "hl7:\n  fields:\n    PID-5: { value-type: ED, category: "
-		    "NAME }\n", 6, "OBX" },
+		{ HEAD "hl7:\n  fields:\n    PID-5: { value-type: ED, "
+		    "category: NAME }\n", 6, "OBX" },
 		{ HEAD "hl7:\n  fields:\n    PID-5: { action: tag }\n", 6,
 		    "needs a category" },
 		{ HEAD "hl7:\n  fields:\n    PID-5: { category: NAME, action: "
@@ -103,7 +104,8 @@ START_TEST(pack_errors)
 		{ HEAD "hl7:\n  segments:\n    PID-5: drop\n", 6,
 		    "segment name" },
 		{ HEAD "hl7:\n  other-fields: drop\n", 5, "use scan" },
-		{ HEAD "hl7:\n  known-identifiers: maybe\n", 5, "true or false" },
+		{ HEAD "hl7:\n  known-identifiers: maybe\n", 5,
+		    "true or false" },
 		{ HEAD "hl7:\n  colours: red\n", 5, "unknown key" },
 		{ HEAD "hl7: [ PID-5 ]\n", 4, "mapping" },
 	};
