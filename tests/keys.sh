@@ -65,6 +65,19 @@ fi
 a=$("$PHISCRUB" -a '*=encrypt' --key-file "$T/k" "$T/note")
 [ "$a" = "$(cat "$T/enc1")" ] && pass "encrypt is deterministic" || fail "encrypt determinism"
 
+# the same value, the same token in text and in HL7 (free text and fields)
+printf 'MSH|^~\\&|APP|FAC|REC|RFAC|20210314120000||ADT^A01|MSG001|P|2.5\rPID|1||4452311^^^HOSP^MR||SMITH^JOHN||19310314|M|||||617-555-0134\rNTE|1||Spoke with John Smith today.\r' > "$T/m.hl7"
+h=$("$PHISCRUB" -f hl7 -a '*=token' --key-file "$T/k" "$T/m.hl7" | tr '\r' '\n')
+t=$(printf 'Spoke with John Smith, MRN 4452311, call 617-555-0134\n' |
+    "$PHISCRUB" -a '*=token' --key-file "$T/k")
+ok=1
+for cat in NAME MRN PHONE; do
+	tt=$(echo "$t" | grep -o "\[$cat-[0-9A-Z]*\]" | head -1)
+	[ -n "$tt" ] && echo "$h" | grep -qF "$tt" || ok=0
+done
+[ $ok = 1 ] && pass "tokens equal across text and HL7 (NAME, MRN, PHONE)" ||
+    fail "tokens across formats" "$t / $h"
+
 # --- wrong key, tampered, truncated ---------------------------------------
 "$PHISCRUB" restore --key-file "$T/k2" "$T/enc1" > "$T/wrong" 2> "$T/e3"
 if cmp -s "$T/enc1" "$T/wrong" && grep -q '5 token(s) could not be restored' "$T/e3"; then
