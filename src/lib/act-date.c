@@ -277,18 +277,6 @@ ordinal(int d)
 	return "th";
 }
 
-static int
-put(const char *s, char *out, size_t cap, size_t *outlen)
-{
-	size_t n = strlen(s);
-
-	if (n > cap)
-		return PHI_ELIMIT;
-	memcpy(out, s, n);
-	*outlen = n;
-	return PHI_OK;
-}
-
 int
 px_act_shift(const struct phi_engine *eng, const char *subject,
     const char *v, size_t len, char *out, size_t cap, size_t *outlen)
@@ -302,7 +290,7 @@ px_act_shift(const struct phi_engine *eng, const char *subject,
 	int y, m, d, k;
 
 	if (!parse(v, len, &dt) || cap < len + 32)
-		return put("[DATE]", out, cap, outlen);
+		return px_put("[DATE]", out, cap, outlen);
 	if (subject == NULL)
 		subject = "";
 	if (HMAC(EVP_sha256(), eng->keys.shift, PX_SUBKEY_LEN,
@@ -382,9 +370,9 @@ px_act_generalize(const struct phi_engine *eng, const char *cat,
 	if (strcmp(cat, "DATE") == 0) {
 		if (parse(v, len, &dt) && dt.has_y == 1) {
 			snprintf(buf, sizeof(buf), "%04d", dt.y);
-			return put(buf, out, cap, outlen);
+			return px_put(buf, out, cap, outlen);
 		}
-		return put("[DATE]", out, cap, outlen);
+		return px_put("[DATE]", out, cap, outlen);
 	}
 	if (strcmp(cat, "AGE") == 0) {
 		/* the number becomes 90+, the words around it stay */
@@ -393,7 +381,7 @@ px_act_generalize(const struct phi_engine *eng, const char *cat,
 		for (j = i; j < len && isdig(v[j]); j++)
 			;
 		if (i == len || len + 8 > cap)
-			return put("90+", out, cap, outlen);
+			return px_put("90+", out, cap, outlen);
 		memcpy(out, v, i);
 		memcpy(out + i, "90+", 3);
 		memcpy(out + i + 3, v + j, len - j);
@@ -407,7 +395,7 @@ px_act_generalize(const struct phi_engine *eng, const char *cat,
 		for (i = 0; i < len && !isdig(v[i]); i++)
 			;
 		if (len - i < 5)
-			return put("[ZIP]", out, cap, outlen);
+			return px_put("[ZIP]", out, cap, outlen);
 		memcpy(z3, v + i, 3);
 		z3[3] = '\0';
 		for (j = 0; j < eng->spec.ndicts; j++)
@@ -415,10 +403,10 @@ px_act_generalize(const struct phi_engine *eng, const char *cat,
 			    "zip3-restricted") == 0)
 				r = eng->spec.dicts[j];
 		if (r != NULL && px_dict_has(r, px_hash(z3, 3), z3, 3))
-			return put("000XX", out, cap, outlen);
+			return px_put("000XX", out, cap, outlen);
 		snprintf(buf, sizeof(buf), "%sXX", z3);
-		return put(buf, out, cap, outlen);
+		return px_put(buf, out, cap, outlen);
 	}
 	snprintf(buf, sizeof(buf), "[%s]", cat);
-	return put(buf, out, cap, outlen);
+	return px_put(buf, out, cap, outlen);
 }

@@ -167,8 +167,9 @@ mask(const char *v, size_t len, int keep, char *out, size_t cap,
 	return PHI_OK;
 }
 
-static int
-put(const char *s, char *out, size_t cap, size_t *outlen)
+/* Copy the fixed replacement s into out; PHI_ELIMIT when it does not fit. */
+int
+px_put(const char *s, char *out, size_t cap, size_t *outlen)
 {
 	size_t n = strlen(s);
 
@@ -195,7 +196,7 @@ px_act_render(const struct phi_engine *eng, const struct px_rule *r,
 	char tag[96];
 
 	if (r == NULL)
-		return put("[UNEVALUATED]", out, cap, outlen);
+		return px_put("[UNEVALUATED]", out, cap, outlen);
 	c = px_category_of(eng, r->category);
 	tname = c != NULL && c->tag != NULL ? c->tag : r->category;
 	switch (px_action_of(eng, r)) {
@@ -222,7 +223,7 @@ px_act_render(const struct phi_engine *eng, const struct px_rule *r,
 	}
 	switch (px_action_of(eng, r)) {
 	case PHI_ACT_REDACT:
-		return put(REDACT_MARKER, out, cap, outlen);
+		return px_put(REDACT_MARKER, out, cap, outlen);
 	case PHI_ACT_MASK:
 		return mask(v, len, c != NULL ? c->keep : 0, out, cap, outlen);
 	case PHI_ACT_KEEP:
@@ -233,6 +234,6 @@ px_act_render(const struct phi_engine *eng, const struct px_rule *r,
 		return PHI_OK;
 	default:
 		snprintf(tag, sizeof(tag), "[%s]", tname);
-		return put(tag, out, cap, outlen);
+		return px_put(tag, out, cap, outlen);
 	}
 }

@@ -201,9 +201,9 @@ in_any(const struct phi_engine *eng, const int *idx, size_t n,
 	return 0;
 }
 
-/* Only blanks between tokens a and b? */
-static int
-blank_between(const char *text, size_t a, size_t b)
+/* Only 1 to 3 blanks between offsets a and b (words of one name)? */
+int
+px_blank_between(const char *text, size_t a, size_t b)
 {
 	size_t i;
 
@@ -242,7 +242,7 @@ ngram(const struct phi_engine *eng, int di, const struct px_scratch *sc,
 			const struct px_token *t = &sc->tok[i + k];
 
 			if (!t->alpha || t->flen == 0 || klen + t->flen + 1 >=
-			    sizeof(key) || !blank_between(text,
+			    sizeof(key) || !px_blank_between(text,
 			    sc->tok[i + k - 1].end, t->start))
 				break;
 			key[klen++] = ' ';
@@ -287,7 +287,7 @@ name_gap(const char *text, size_t a, size_t b, size_t prev_len)
 			return 0;
 		a++;
 	}
-	return blank_between(text, a, b);
+	return px_blank_between(text, a, b);
 }
 
 int

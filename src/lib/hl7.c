@@ -1824,21 +1824,10 @@ static int
 invalid_utf8(struct phi_stream *st, struct px_hl7 *h, const char *text,
     size_t a, size_t b, struct phi_error *err)
 {
-	size_t i = a, v, x, y;
+	size_t i = a, x, y;
 	int rc;
 
-	while (i < b) {
-		v = px_utf8_valid_prefix(text + i, b - i);
-		if (v == b - i)
-			break;
-		x = i + v;
-		while (x > a && text[x - 1] != ' ' && text[x - 1] != '\n' &&
-		    text[x - 1] != '\t')
-			x--;
-		y = i + v + 1;
-		while (y < b && text[y] != ' ' && text[y] != '\n' &&
-		    text[y] != '\t')
-			y++;
+	while (px_utf8_bad_word(text, a, i, b, &x, &y)) {
 		if (px_findings_add(&h->fs, x, y, NULL, 1.0, PHI_EINPUT) !=
 		    PHI_OK)
 			return px_error(err, PHI_ENOMEM, "out of memory");

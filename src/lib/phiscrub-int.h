@@ -359,6 +359,8 @@ int	 px_error_at(struct phi_error *, const char *, int, int,
 /* uni.c */
 int	 px_fold(const char *, size_t, char *, size_t, size_t *);
 size_t	 px_utf8_valid_prefix(const char *, size_t);
+int	 px_utf8_bad_word(const char *, size_t, size_t, size_t, size_t *,
+	    size_t *);
 int	 px_utf8_is_upper(const char *, size_t);
 int	 px_utf8_is_lower(const char *, size_t);
 int	 px_is_letter_at(const char *, size_t, size_t, size_t *);
@@ -428,6 +430,7 @@ double	 px_context_score(const struct px_rule *, const struct px_scratch *,
 
 /* det-dict.c */
 int	 px_tokenize(struct px_scratch *, const char *, size_t);
+int	 px_blank_between(const char *, size_t, size_t);
 int	 px_dict_run(const struct phi_engine *, const struct px_rule *,
 	    struct px_scratch *, const char *, size_t, size_t, size_t,
 	    struct px_findings *);
@@ -447,6 +450,7 @@ int	 px_act_render(const struct phi_engine *, const struct px_rule *,
 	    const char *, const char *, size_t, char *, size_t, size_t *);
 int	 px_action_needs_key(enum phi_action);
 const char *px_action_name(enum phi_action);
+int	 px_put(const char *, char *, size_t, size_t *);
 
 /* key.c */
 size_t	 px_base32(const unsigned char *, size_t, char *, size_t);

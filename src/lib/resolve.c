@@ -47,17 +47,11 @@ cmp_start(const void *a, const void *b)
 	return 0;
 }
 
+/* Touching, or 1 to 3 blanks apart. */
 static int
-blank_gap(const char *text, size_t a, size_t b)
+adjacent(const char *text, size_t a, size_t b)
 {
-	size_t i;
-
-	if (b < a || b - a > 3)
-		return 0;
-	for (i = a; i < b; i++)
-		if (text[i] != ' ' && text[i] != '\t')
-			return 0;
-	return 1;
+	return a == b || px_blank_between(text, a, b);
 }
 
 static int
@@ -100,7 +94,7 @@ px_resolve(const struct phi_engine *eng, struct px_findings *fs,
 		for (j = i + 1; j < fs->n && fs->v[j].start <= a->end + 3;
 		    j++) {
 			b = &fs->v[j];
-			if (!same_cat(a, b) || !blank_gap(text, a->end,
+			if (!same_cat(a, b) || !adjacent(text, a->end,
 			    b->start))
 				continue;
 			if (a->rule->adjacent_boost > 0 &&
@@ -127,7 +121,7 @@ px_resolve(const struct phi_engine *eng, struct px_findings *fs,
 
 			if (cur.start < p->end || (same_cat(p, &cur) &&
 			    !p->rule->nomerge && !cur.rule->nomerge &&
-			    blank_gap(text, p->end, cur.start))) {
+			    adjacent(text, p->end, cur.start))) {
 				if (better(&cur, p)) {
 					p->rule = cur.rule;
 					p->error = cur.error;

@@ -128,6 +128,31 @@ px_utf8_valid_prefix(const char *s, size_t len)
 }
 
 /*
+ * The next stretch of invalid UTF-8 in text[from, b), widened to the
+ * whitespace-delimited word around it (not before a): *x, *y.  Returns 0
+ * when the rest is valid.  Readers replace such words, fail closed.
+ */
+int
+px_utf8_bad_word(const char *text, size_t a, size_t from, size_t b,
+    size_t *x, size_t *y)
+{
+	size_t v;
+
+	if (from >= b || (v = px_utf8_valid_prefix(text + from, b - from)) ==
+	    b - from)
+		return 0;
+	*x = from + v;
+	while (*x > a && text[*x - 1] != ' ' && text[*x - 1] != '\n' &&
+	    text[*x - 1] != '\t')
+		(*x)--;
+	*y = from + v + 1;
+	while (*y < b && text[*y] != ' ' && text[*y] != '\n' &&
+	    text[*y] != '\t')
+		(*y)++;
+	return 1;
+}
+
+/*
  * Is the code point at s[i] a letter (or a combining mark, part of one)?
  * *n is set to its byte length.  Only called for bytes >= 0x80 of valid
  * UTF-8; invalid bytes are reported as non-letters of length 1.
