@@ -211,6 +211,16 @@ px_context_found(const struct px_context *c, const struct px_scratch *sc,
 	    len;
 	size_t i;
 
+	if (c->same_line) {
+		for (i = start; i > a; i--)
+			if (text[i - 1] == '\n')
+				break;
+		a = i;
+		for (i = end; i < b; i++)
+			if (text[i] == '\n')
+				break;
+		b = i;
+	}
 	if (c->dict != NULL && sc != NULL && sc->ntok > 0) {
 		if (tokens_in(c, sc, text, a, start))
 			return 1;

@@ -264,7 +264,7 @@ static int
 context(struct px_ld *l, struct fy_node *n, struct px_context *c)
 {
 	static const char *const keys[] = { "words", "window", "required",
-	    "boost", "before-only", NULL };
+	    "boost", "before-only", "same-line", NULL };
 	struct fy_node_pair *p;
 	void *it = NULL;
 	char kb[32];
@@ -305,6 +305,9 @@ context(struct px_ld *l, struct fy_node *n, struct px_context *c)
 				return PHI_EPACK;
 		} else if (strcmp(k, "before-only") == 0) {
 			if (boolean(l, v, "before-only", &c->before_only))
+				return PHI_EPACK;
+		} else if (strcmp(k, "same-line") == 0) {
+			if (boolean(l, v, "same-line", &c->same_line))
 				return PHI_EPACK;
 		} else if (num(l, v, "boost", -1, 1, &c->boost))
 			return PHI_EPACK;

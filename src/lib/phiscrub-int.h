@@ -40,6 +40,7 @@ struct px_context {
 	int required;		/* drop the finding without context */
 	double boost;		/* added to the score when context is found */
 	int before_only;	/* look before the span only */
+	int same_line;		/* the window stops at line ends */
 	struct px_dict *dict;	/* the words as tokens (engine.c) */
 	char **rest;		/* words that are no tokens: byte scan */
 	size_t nrest;
