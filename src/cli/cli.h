@@ -23,14 +23,15 @@ struct out {
 };
 
 /* main.c */
+struct phi_config;
 struct phi_error;
 void	pack_error(const struct phi_error *);
+int	cli_action(struct phi_config *, char *);
 
 /* eval.c */
 int	cmd_eval(int, char **);
 
 /* keyfile.c */
-struct phi_config;
 int	key_file(const char *, struct phi_config *);
 int	key_fd(const char *, struct phi_config *);
 int	key_generate(const char *);

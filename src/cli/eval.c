@@ -764,14 +764,8 @@ cmd_eval(int argc, char **argv)
 			}
 			break;
 		case 'a':
-			if ((eq = strchr(optarg, '=')) == NULL ||
-			    phi_action_parse(eq + 1) == PHI_ACT_DEFAULT) {
-				ex = EXIT_USAGE;
-				goto usage;
-			}
-			*eq = '\0';
-			phi_config_set_action(cfg, optarg,
-			    phi_action_parse(eq + 1));
+			if ((ex = cli_action(cfg, optarg)) != 0)
+				goto out;
 			break;
 		case 1:
 			op.format = optarg;

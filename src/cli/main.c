@@ -114,6 +114,28 @@ status_exit(int code)
 	return EXIT_SOFTWARE;
 }
 
+/*
+ * -a WHAT=ACTION, for scrubbing and eval alike.  Returns 0 or an exit
+ * status, having said why.  restore is not an action users may pick.
+ */
+int
+cli_action(struct phi_config *cfg, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	enum phi_action a;
+
+	if (eq == NULL || eq == arg || (a = phi_action_parse(eq + 1)) ==
+	    PHI_ACT_DEFAULT || a == PHI_ACT_RESTORE) {
+		warnx_("bad --action '%s': use WHAT=tag|redact|mask|keep|"
+		    "generalize|token|encrypt|surrogate|shift", arg);
+		return EXIT_USAGE;
+	}
+	*eq = '\0';
+	if (phi_config_set_action(cfg, arg, a) != PHI_OK)
+		return EXIT_OSERR;
+	return 0;
+}
+
 void
 pack_error(const struct phi_error *e)
 {
@@ -394,7 +416,6 @@ main(int argc, char **argv)
 	struct phi_error err;
 	struct opts op;
 	int c, rc, ex = 0, npacks = 0, i, have_key = 0;
-	char *eq;
 
 	memset(&op, 0, sizeof(op));
 	memset(&err, 0, sizeof(err));
@@ -439,22 +460,8 @@ main(int argc, char **argv)
 			npacks++;
 			break;
 		case 'a':
-			if ((eq = strchr(optarg, '=')) == NULL ||
-			    eq == optarg || phi_action_parse(eq + 1) ==
-			    PHI_ACT_DEFAULT || phi_action_parse(eq + 1) ==
-			    PHI_ACT_RESTORE) {
-				warnx_("bad --action '%s': use WHAT=tag|redact|"
-				    "mask|keep|generalize|token|encrypt|"
-				    "surrogate|shift", optarg);
-				ex = EXIT_USAGE;
+			if ((ex = cli_action(cfg, optarg)) != 0)
 				goto out;
-			}
-			*eq = '\0';
-			if (phi_config_set_action(cfg, optarg,
-			    phi_action_parse(eq + 1)) != PHI_OK) {
-				ex = EXIT_OSERR;
-				goto out;
-			}
 			break;
 		case 'o':
 			op.output = optarg;

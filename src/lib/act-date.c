@@ -287,8 +287,10 @@ px_act_shift(const struct phi_engine *eng, const char *subject,
 	uint64_t x;
 	long off, z;
 	size_t i, o = 0;
-	int y, m, d, k;
+	int y, m, d;
 
+	/* the rewrite grows by at most 6 (May -> September) plus 3 per
+	 * weekday name plus 1 per one-digit number: within 32 for 8 fields */
 	if (!parse(v, len, &dt) || cap < len + 32)
 		return px_put("[DATE]", out, cap, outlen);
 	if (subject == NULL)
@@ -306,7 +308,7 @@ px_act_shift(const struct phi_engine *eng, const char *subject,
 	y = dt.has_y ? dt.y : (dt.m == 2 && dt.d == 29 ? 2000 : 2001);
 	z = days_of(y, dt.m, dt.d) + off;
 	civil(z, &y, &m, &d);
-	for (i = 0, k = 0; i < len; ) {
+	for (i = 0; i < len; ) {
 		const struct fld *f = NULL;
 		int j;
 
@@ -351,7 +353,6 @@ px_act_shift(const struct phi_engine *eng, const char *subject,
 			break;
 		}
 		i += f->len;
-		k++;
 		if (o + 16 > cap)
 			return PHI_ELIMIT;
 	}

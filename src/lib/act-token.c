@@ -78,8 +78,10 @@ px_act_token(const struct phi_engine *eng, const char *cat, const char *tag,
 	int w;
 
 	n = normalize(cat, v, len, norm, sizeof(norm));
-	if (clen + 1 + n > sizeof(msg))
+	if (clen + 1 + n > sizeof(msg)) {
+		explicit_bzero(norm, sizeof(norm));
 		return PHI_ELIMIT;
+	}
 	memcpy(msg, cat, clen);
 	msg[clen] = '\0';
 	memcpy(msg + clen + 1, norm, n);

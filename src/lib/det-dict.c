@@ -10,9 +10,6 @@
 
 #include "phiscrub-int.h"
 
-/* Folded text of the unit being matched (set by px_dict_run). */
-static __thread const char *eng_fold;
-
 /* Longest token folded; longer runs of letters are not names. */
 #define TOKEN_MAX	64
 
@@ -149,18 +146,18 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
  * token and dictionary, whatever the number of rules.
  */
 static int
-tok_in(const struct phi_engine *eng, const struct px_token *ct, int di)
+tok_in(const struct phi_engine *eng, const struct px_scratch *sc,
+    struct px_token *t, int di)
 {
-	struct px_token *t = (struct px_token *)ct;
 	uint64_t bit;
 
 	if (di >= 32)
-		return px_dict_has(eng->spec.dicts[di], t->hash, eng_fold +
+		return px_dict_has(eng->spec.dicts[di], t->hash, sc->fold +
 		    t->foff, t->flen);
 	bit = 1ULL << di;
 	if (!(t->dknown & bit)) {
 		t->dknown |= bit;
-		if (px_dict_has(eng->spec.dicts[di], t->hash, eng_fold +
+		if (px_dict_has(eng->spec.dicts[di], t->hash, sc->fold +
 		    t->foff, t->flen))
 			t->dmask |= bit;
 	}
@@ -169,19 +166,19 @@ tok_in(const struct phi_engine *eng, const struct px_token *ct, int di)
 
 /* Does a phrase of dictionary di start with token t?  Memoized as above. */
 static int
-tok_prefix(const struct phi_engine *eng, const struct px_token *ct, int di)
+tok_prefix(const struct phi_engine *eng, const struct px_scratch *sc,
+    struct px_token *t, int di)
 {
-	struct px_token *t = (struct px_token *)ct;
 	const struct px_dict *d = eng->spec.dicts[di];
 	uint64_t bit;
 
 	if (di >= 32)
-		return px_dict_has(d->prefix, t->hash, eng_fold + t->foff,
+		return px_dict_has(d->prefix, t->hash, sc->fold + t->foff,
 		    t->flen);
 	bit = 1ULL << (32 + di);
 	if (!(t->dknown & bit)) {
 		t->dknown |= bit;
-		if (px_dict_has(d->prefix, t->hash, eng_fold + t->foff,
+		if (px_dict_has(d->prefix, t->hash, sc->fold + t->foff,
 		    t->flen))
 			t->dmask |= bit;
 	}
@@ -190,13 +187,12 @@ tok_prefix(const struct phi_engine *eng, const struct px_token *ct, int di)
 
 static int
 in_any(const struct phi_engine *eng, const int *idx, size_t n,
-    const struct px_scratch *sc, const struct px_token *t)
+    const struct px_scratch *sc, struct px_token *t)
 {
 	size_t i;
 
-	(void)sc;
 	for (i = 0; i < n; i++)
-		if (tok_in(eng, t, idx[i]))
+		if (tok_in(eng, sc, t, idx[i]))
 			return 1;
 	return 0;
 }
@@ -220,7 +216,7 @@ px_blank_between(const char *text, size_t a, size_t b)
  * longest entry of d starting at token i, or 0.
  */
 static int
-ngram(const struct phi_engine *eng, int di, const struct px_scratch *sc,
+ngram(const struct phi_engine *eng, int di, struct px_scratch *sc,
     const char *text, size_t i)
 {
 	const struct px_dict *d = eng->spec.dicts[di];
@@ -231,7 +227,7 @@ ngram(const struct phi_engine *eng, int di, const struct px_scratch *sc,
 
 	if (!sc->tok[i].alpha || sc->tok[i].flen == 0)
 		return 0;
-	if (d->max_words >= 2 && tok_prefix(eng, &sc->tok[i], di)) {
+	if (d->max_words >= 2 && tok_prefix(eng, sc, &sc->tok[i], di)) {
 		/* grow the phrase a word at a time, hashing incrementally
 		 * (FNV-1a streams), and keep the longest entry found */
 		klen = sc->tok[i].flen;
@@ -255,13 +251,13 @@ ngram(const struct phi_engine *eng, int di, const struct px_scratch *sc,
 		if (best > 0)
 			return best;
 	}
-	return tok_in(eng, &sc->tok[i], di) ? 1 : 0;
+	return tok_in(eng, sc, &sc->tok[i], di) ? 1 : 0;
 }
 
 /* May token t extend a name found next to it? */
 static int
 name_like(const struct phi_engine *eng, const struct px_rule *r,
-    const struct px_scratch *sc, const struct px_token *t)
+    const struct px_scratch *sc, struct px_token *t)
 {
 	if (!t->alpha || t->flen == 0)
 		return 0;
@@ -298,9 +294,8 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 	const struct px_dict *d = eng->spec.dicts[r->dict_idx];
 	size_t i;
 
-	eng_fold = sc->fold;
 	for (i = 0; i < sc->ntok; i++) {
-		const struct px_token *t = &sc->tok[i];
+		struct px_token *t = &sc->tok[i];
 		size_t s, e, j, last;
 		double score;
 		int n, amb;
@@ -313,7 +308,7 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 		/* the cheap test first: a token of the wrong case can only
 		 * start a phrase ("van Dyke"), and phrase starts are few */
 		if (!(t->cls & r->cases) && (d->max_words < 2 ||
-		    !tok_prefix(eng, t, r->dict_idx)))
+		    !tok_prefix(eng, sc, t, r->dict_idx)))
 			continue;
 		if ((n = ngram(eng, r->dict_idx, sc, text, i)) == 0)
 			continue;

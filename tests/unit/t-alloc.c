@@ -6,28 +6,6 @@
  */
 #include "unit.h"
 
-static long countdown = -1;
-
-static void *
-fail_malloc(size_t n)
-{
-	if (countdown == 0)
-		return NULL;
-	if (countdown > 0)
-		countdown--;
-	return malloc(n);
-}
-
-static void *
-fail_realloc(void *p, size_t n)
-{
-	if (countdown == 0)
-		return NULL;
-	if (countdown > 0)
-		countdown--;
-	return realloc(p, n);
-}
-
 START_TEST(every_allocation)
 {
 	static const char yaml[] = "schema: 1\npack: t\nversion: '1'\n"

@@ -312,28 +312,6 @@ START_TEST(auto_format)
 }
 END_TEST
 
-static long countdown = -1;
-
-static void *
-fail_malloc(size_t n)
-{
-	if (countdown == 0)
-		return NULL;
-	if (countdown > 0)
-		countdown--;
-	return malloc(n);
-}
-
-static void *
-fail_realloc(void *p, size_t n)
-{
-	if (countdown == 0)
-		return NULL;
-	if (countdown > 0)
-		countdown--;
-	return realloc(p, n);
-}
-
 START_TEST(every_allocation)
 {
 	static const char in[] = MSH

@@ -62,4 +62,31 @@ scrub(const struct phi_engine *eng, const char *s, int *rc)
 	return out;
 }
 
+/*
+ * Fault injection: with countdown = N, allocation N (from 0) and all after
+ * it fail; -1 never fails.  Install with phi_set_allocator(fail_malloc,
+ * fail_realloc, free).
+ */
+static long countdown = -1;
+
+static inline void *
+fail_malloc(size_t n)
+{
+	if (countdown == 0)
+		return NULL;
+	if (countdown > 0)
+		countdown--;
+	return malloc(n);
+}
+
+static inline void *
+fail_realloc(void *p, size_t n)
+{
+	if (countdown == 0)
+		return NULL;
+	if (countdown > 0)
+		countdown--;
+	return realloc(p, n);
+}
+
 #endif
