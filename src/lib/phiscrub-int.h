@@ -493,6 +493,29 @@ void	 px_stream_count_unevaluated(struct phi_stream *, uint64_t);
 void	 px_stream_count_restore_failed(struct phi_stream *);
 int	 px_stream_stopping(const struct phi_stream *);
 
+/* known.c */
+struct px_known;
+struct px_part {
+	const char *v;
+	size_t n;
+};
+struct px_known *px_known_new(void);
+void	 px_known_free(struct px_known *);
+void	 px_known_reset(struct px_known *);
+size_t	 px_known_count(const struct px_known *);
+int	 px_known_add_value(struct px_known *, const char *, size_t,
+	    const struct px_rule *, int);
+int	 px_known_add_name(struct px_known *, const struct px_part *,
+	    const struct px_part *, const struct px_part *,
+	    const struct px_rule *);
+int	 px_known_add_date(struct px_known *, const char *, size_t,
+	    const struct px_rule *);
+int	 px_known_add_street(struct px_known *, const char *, size_t,
+	    const struct px_rule *);
+int	 px_known_index(struct px_known *);
+int	 px_known_match(struct px_known *, const char *, size_t, size_t,
+	    size_t, size_t, struct px_findings *);
+
 /* hl7.c */
 struct px_hl7;
 struct px_hl7 *px_hl7_new(void);
