@@ -138,6 +138,7 @@ struct px_hl7 {
 	size_t last_scan;		/* last scanned value, or SIZE_MAX */
 	int ref_year;			/* MSH-7's, for ages; 0: none */
 	struct px_known *known;		/* this message's identifiers */
+	struct phi_stream *st;		/* while detecting */
 	/* output */
 	char *rbuf;
 	size_t rcap;
@@ -1318,60 +1319,29 @@ is_day(const char *v, size_t n)
  * windows as the text stream cuts units (at most PX_UNIT_MAX, ending at a
  * line end when one is in its second half, PX_CONTEXT around).
  */
+/* A window the detectors could not evaluate (px_stream_detect). */
+static int
+where(void *arg, size_t x, int code, const char *what, struct phi_error *err)
+{
+	struct px_hl7 *h = arg;
+
+	return region_at(h->st, h, x, code, what, err);
+}
+
 static int
 detect(struct phi_stream *st, struct px_hl7 *h, struct phi_error *err)
 {
 	const struct phi_engine *eng = px_stream_engine(st);
-	struct px_scratch *sc = px_stream_scratch(st);
-	struct px_findings *fs = px_stream_findings(st);
 	const char *text = h->text.p;
-	size_t tlen = h->text.len, us, ue, r0, r1, n, i, k;
-	char what[128];
+	size_t tlen = h->text.len, us, ue, r0, r1;
 	int rc;
 
 	h->fs.n = 0;
-	for (us = 0; us < tlen; us = ue) {
-		n = tlen - us;
-		if (n > PX_UNIT_MAX) {
-			for (i = PX_UNIT_MAX; i > PX_UNIT_MAX / 2; i--)
-				if (text[us + i - 1] == '\n')
-					break;
-			if (i == PX_UNIT_MAX / 2) {
-				i = PX_UNIT_MAX;
-				for (k = 0; k < 3 && ((unsigned char)
-				    text[us + i] & 0xc0) == 0x80; k++)
-					i--;
-			}
-			n = i;
-		}
-		ue = us + n;
-		r0 = us > PX_CONTEXT ? us - PX_CONTEXT : 0;
-		while (r0 < us && ((unsigned char)text[r0] & 0xc0) == 0x80)
-			r0++;
-		r1 = ue + PX_CONTEXT < tlen ? ue + PX_CONTEXT : tlen;
-		rc = px_detect(eng, sc, text + r0, r1 - r0, us - r0, ue - r0,
-		    fs);
-		if (rc == PHI_ENOMEM)
-			return px_error(err, rc, "out of memory");
-		for (i = 0; i < fs->n; i++)
-			if (px_findings_add(&h->fs, fs->v[i].start + r0,
-			    fs->v[i].end + r0, fs->v[i].rule, fs->v[i].score,
-			    fs->v[i].error) != PHI_OK)
-				return px_error(err, PHI_ENOMEM,
-				    "out of memory");
-		if (rc != PHI_OK) {
-			snprintf(what, sizeof(what), "rule '%s': %s",
-			    sc->fail_rule != NULL ? sc->fail_rule : "-",
-			    phi_strerror(rc));
-			if ((rc = region_at(st, h, us, rc, what, err)) !=
-			    PHI_OK)
-				return rc;
-		}
-		if ((rc = invalid_utf8(st, h, text, us, ue, err)) != PHI_OK)
-			return rc;
-		if (px_known_match(h->known, text, r0, r1, us, ue, &h->fs) != PHI_OK)
-			return px_error(err, PHI_ENOMEM, "out of memory");
-	}
+	h->st = st;
+	if ((rc = px_stream_detect(st, text, tlen, &h->known, 1, &h->fs,
+	    where, h, err)) != PHI_OK ||
+	    (rc = invalid_utf8(st, h, text, 0, tlen, err)) != PHI_OK)
+		return rc;
 	px_resolve(eng, &h->fs, text);
 	/* the kept values: known identifiers only */
 	text = h->ktext.p;
@@ -1385,7 +1355,8 @@ detect(struct phi_stream *st, struct px_hl7 *h, struct phi_error *err)
 			ue--;
 		r0 = us > PX_CONTEXT ? us - PX_CONTEXT : 0;
 		r1 = ue + PX_CONTEXT < tlen ? ue + PX_CONTEXT : tlen;
-		if (px_known_match(h->known, text, r0, r1, us, ue, &h->kfs) != PHI_OK)
+		if (px_known_match(h->known, text, r0, r1, us, ue,
+		    &h->kfs) != PHI_OK)
 			return px_error(err, PHI_ENOMEM, "out of memory");
 	}
 	px_resolve(eng, &h->kfs, text);

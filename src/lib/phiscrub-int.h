@@ -206,6 +206,45 @@ struct px_hl7_spec {
 };
 
 /*
+ * FHIR rules: the fhir: section of packs (pack-fhir.c), applied by the FHIR
+ * reader (fhir.c).  See doc/fhir.md.
+ */
+enum px_fhir_kind {
+	PX_FHIR_SCAN = 1,		/* run the text detectors on strings */
+	PX_FHIR_KEEP,			/* the element as it is */
+	PX_FHIR_ACT,			/* strings replaced: the rule's action */
+	PX_FHIR_REMOVE,			/* the element left out */
+	PX_FHIR_PSEUDONYM		/* ids and references: keyed, consistent */
+};
+
+struct px_fhir_rule {
+	char *sel;			/* as written */
+	char **steps;			/* steps[0]: resource, '*' or data type */
+	size_t nsteps, stepcap;
+	int type;			/* data type of steps[0] (types:), 0 */
+	int kind;			/* enum px_fhir_kind */
+	char *category;
+	enum phi_action action;
+	char **targets;			/* references: target resource types */
+	size_t ntargets;
+	int birth;			/* a birth date (90+ aggregation) */
+	int absent;			/* removal writes data-absent-reason */
+	int order;			/* position in the packs */
+	struct px_rule *rule;		/* findings of the value itself */
+	struct px_rule *krule;		/* ... as a known identifier in text */
+	char *source;
+	int line;
+};
+
+struct px_fhir_spec {
+	struct px_fhir_rule **rules;
+	size_t nrules;
+	struct px_fhir_rule *other;	/* strings no rule names */
+	int known, known_set;
+	int labels, labels_set;
+};
+
+/*
  * struct px_spec - the merged, not yet compiled, content of all packs: what
  * phi_config accumulates.
  */
@@ -229,6 +268,7 @@ struct px_spec {
 	unsigned long jit_stack;	/* KiB */
 	int threshold_set;
 	struct px_hl7_spec hl7;
+	struct px_fhir_spec fhir;
 };
 
 struct px_override {
@@ -407,6 +447,13 @@ int	 px_pack_hl7(struct px_ld *, struct fy_node *);
 void	 px_hl7_spec_free(struct px_hl7_spec *);
 int	 px_hl7_compile(struct phi_engine *, struct phi_error *);
 
+/* pack-fhir.c */
+extern const char *const px_fhir_types[];
+int	 px_pack_fhir(struct px_ld *, struct fy_node *);
+void	 px_fhir_spec_free(struct px_fhir_spec *);
+int	 px_fhir_compile(struct phi_engine *, struct phi_error *);
+int	 px_fhir_type_of(const char *);
+
 /* validate.c */
 int	 px_validate(unsigned, const char *, size_t);
 int	 px_validator_parse(const char *, unsigned *);
@@ -475,6 +522,8 @@ int	 px_act_shift(const struct phi_engine *, const char *, const char *,
 int	 px_act_surrogate(const struct phi_engine *, const char *,
 	    const char *, const char *, size_t, char *, size_t, size_t *);
 
+struct px_known;
+
 /* stream.c: what a format reader (hl7.c) needs of its stream */
 const struct phi_engine *px_stream_engine(const struct phi_stream *);
 struct px_scratch *px_stream_scratch(struct phi_stream *);
@@ -490,11 +539,55 @@ int	 px_stream_report_error(struct phi_stream *, const char *, uint64_t,
 int	 px_stream_region_error(struct phi_stream *, int, struct phi_error *,
 	    const char *, ...) __attribute__((format(printf, 4, 5)));
 void	 px_stream_count_unevaluated(struct phi_stream *, uint64_t);
+int	 px_stream_detect(struct phi_stream *, const char *, size_t,
+	    struct px_known *const *, size_t, struct px_findings *,
+	    int (*)(void *, size_t, int, const char *, struct phi_error *),
+	    void *, struct phi_error *);
 void	 px_stream_count_restore_failed(struct phi_stream *);
 int	 px_stream_stopping(const struct phi_stream *);
 
+/* json.c: a parsed JSON document as a flat tree (indices, PX_JNONE). */
+#define PX_JNONE	UINT32_MAX
+enum px_jtype {
+	PX_J_NULL = 1, PX_J_FALSE, PX_J_TRUE, PX_J_NUM, PX_J_STR, PX_J_ARR,
+	PX_J_OBJ
+};
+
+struct px_jnode {
+	uint32_t parent, first, last, next;
+	uint32_t nkids;
+	uint32_t key, klen;		/* member name, decoded, in the arena */
+	uint32_t raw, rlen;		/* the token in the input */
+	uint32_t val, vlen;		/* a string, decoded, in the arena */
+	uint32_t rv, rvlen;		/* writer: replacement string */
+	uint8_t type;			/* enum px_jtype */
+	uint8_t esc;			/* the string had escapes */
+	uint8_t del;			/* writer: leave out */
+};
+
+struct px_json {
+	struct px_jnode *n;
+	size_t nn, ncap;
+	char *arena;
+	size_t alen, acap;
+	const char *src;		/* the input of the last parse */
+	size_t len;
+};
+
+int	 px_json_parse(struct px_json *, const char *, size_t, uint64_t,
+	    struct phi_error *);
+void	 px_json_clear(struct px_json *);
+void	 px_json_free(struct px_json *);
+uint32_t px_json_node(struct px_json *, uint32_t, int);
+uint32_t px_json_store(struct px_json *, const char *, size_t);
+uint32_t px_json_get(const struct px_json *, uint32_t, const char *);
+void	 px_json_path(const struct px_json *, uint32_t, char *, size_t);
+int	 px_json_write(const struct px_json *, uint32_t, int,
+	    int (*)(void *, const char *, size_t), void *);
+void	 px_json_put_string(int (*)(void *, const char *, size_t), void *,
+	    const char *, size_t, int *);
+
 /* known.c */
-struct px_known;
 struct px_part {
 	const char *v;
 	size_t n;

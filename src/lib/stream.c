@@ -663,3 +663,68 @@ phi_scrub_buffer(const struct phi_engine *eng, const char *in, size_t len,
 	*outlen = m.len;
 	return rc;
 }
+
+/*
+ * For format readers: run the detectors and the known identifiers of kn
+ * (nk stores, NULLs skipped) over text[0, tlen), in windows as the text
+ * stream cuts units (at most PX_UNIT_MAX, ending at a line end when one is
+ * in the second half, PX_CONTEXT of context around), adding to out.  A
+ * window the detectors could not evaluate is passed to where(arg, offset,
+ * code, what, err), which records it with the reader's location; its
+ * findings still come out, with their error set.  The caller resolves.
+ */
+int
+px_stream_detect(struct phi_stream *st, const char *text, size_t tlen,
+    struct px_known *const *kn, size_t nk, struct px_findings *out,
+    int (*where)(void *, size_t, int, const char *, struct phi_error *),
+    void *arg, struct phi_error *err)
+{
+	struct px_findings *fs = &st->fs;
+	size_t us, ue, r0, r1, n, i, k;
+	char what[128];
+	int rc;
+
+	for (us = 0; us < tlen; us = ue) {
+		n = tlen - us;
+		if (n > PX_UNIT_MAX) {
+			for (i = PX_UNIT_MAX; i > PX_UNIT_MAX / 2; i--)
+				if (text[us + i - 1] == '\n')
+					break;
+			if (i == PX_UNIT_MAX / 2) {
+				i = PX_UNIT_MAX;
+				for (k = 0; k < 3 && ((unsigned char)
+				    text[us + i] & 0xc0) == 0x80; k++)
+					i--;
+			}
+			n = i;
+		}
+		ue = us + n;
+		r0 = us > PX_CONTEXT ? us - PX_CONTEXT : 0;
+		while (r0 < us && ((unsigned char)text[r0] & 0xc0) == 0x80)
+			r0++;
+		r1 = ue + PX_CONTEXT < tlen ? ue + PX_CONTEXT : tlen;
+		rc = px_detect(st->eng, &st->sc, text + r0, r1 - r0, us - r0,
+		    ue - r0, fs);
+		if (rc == PHI_ENOMEM)
+			return px_error(err, rc, "out of memory");
+		for (i = 0; i < fs->n; i++)
+			if (px_findings_add(out, fs->v[i].start + r0,
+			    fs->v[i].end + r0, fs->v[i].rule, fs->v[i].score,
+			    fs->v[i].error) != PHI_OK)
+				return px_error(err, PHI_ENOMEM,
+				    "out of memory");
+		if (rc != PHI_OK) {
+			snprintf(what, sizeof(what), "rule '%s': %s",
+			    st->sc.fail_rule != NULL ? st->sc.fail_rule : "-",
+			    phi_strerror(rc));
+			if ((rc = where(arg, us, rc, what, err)) != PHI_OK)
+				return rc;
+		}
+		for (k = 0; k < nk; k++)
+			if (kn[k] != NULL && px_known_match(kn[k], text, r0,
+			    r1, us, ue, out) != PHI_OK)
+				return px_error(err, PHI_ENOMEM,
+				    "out of memory");
+	}
+	return PHI_OK;
+}
