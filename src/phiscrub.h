@@ -221,9 +221,32 @@ typedef int (*phi_finding_fn)(void *arg, const struct phi_finding *fnd);
 enum phi_format {
 	PHI_FORMAT_TEXT = 0,	/* plain text (the default) */
 	PHI_FORMAT_HL7,		/* HL7 v2 messages, unframed or MLLP */
-	PHI_FORMAT_AUTO		/* HL7 when the input starts with MSH, FHS,
-				   BHS or an MLLP start block, else text */
+	PHI_FORMAT_AUTO,	/* HL7 when the input starts with MSH, FHS,
+				   BHS or an MLLP start block; FHIR JSON or
+				   NDJSON when it starts with '{'; else
+				   text */
+	PHI_FORMAT_FHIR,	/* FHIR R4 JSON: resources and Bundles */
+	PHI_FORMAT_NDJSON	/* FHIR NDJSON: one resource per line */
 };
+
+struct phi_session;
+
+/**
+ * phi_session_create() - state the streams of one run share (optional):
+ * the random key that makes FHIR pseudonyms consistent within the run
+ * when no key is set, and the known identifiers NDJSON Patient,
+ * Practitioner, Organization ... lines seed for later lines and files.
+ * Use it with one engine, which must outlive it, and one stream at a
+ * time.  Memory is bounded (PX_KNOWN_RUN_MAX entries, then nothing more
+ * is remembered; see phi_session_known_dropped()).
+ * Returns PHI_OK, PHI_ENOMEM or PHI_EKEY (no random bytes).
+ */
+int phi_session_create(struct phi_session **s);
+void phi_session_destroy(struct phi_session *s);
+
+/** phi_session_known_dropped() - resources whose identifiers were not
+ * remembered because the session was full. */
+uint64_t phi_session_known_dropped(const struct phi_session *s);
 
 /*
  * struct phi_stream_cfg - per-stream settings.  @out is required.
@@ -234,6 +257,8 @@ enum phi_format {
  * time (see doc/hl7.md): findings carry the stream offsets of the raw
  * bytes they replace, and a message is output only once the next one (or
  * the end of an MLLP block, or of the input) shows that it is complete.
+ * FHIR input is evaluated a document (resource, Bundle, NDJSON line) at a
+ * time (doc/fhir.md); a document longer than @max_document is refused.
  */
 struct phi_stream_cfg {
 	phi_output_fn out;
@@ -243,6 +268,8 @@ struct phi_stream_cfg {
 	int line_units;
 	const char *subject;	/* whose dates `shift` moves (may be NULL) */
 	int format;		/* enum phi_format */
+	struct phi_session *session;	/* FHIR: shared by a run, or NULL */
+	size_t max_document;	/* FHIR: bytes of one document; 0: 64 MiB */
 };
 
 /**

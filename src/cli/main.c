@@ -30,6 +30,8 @@ struct opts {
 	int line_units;
 	int verbose;
 	int format;		/* enum phi_format */
+	size_t max_document;	/* FHIR: bytes, 0 for the default */
+	struct phi_session *session;	/* FHIR: one per run */
 };
 
 /* Per-file state handed to the finding callback. */
@@ -57,7 +59,8 @@ usage(FILE *fp)
 "options:\n"
 "  -r, --rules PACK         rule pack file or built-in name (repeatable;\n"
 "                           default: the built-in safe-harbor pack, and\n"
-"                           safe-harbor-hl7 for HL7 input)\n"
+"                           safe-harbor-hl7 for HL7, safe-harbor-fhir for\n"
+"                           FHIR input)\n"
 "  -a, --action WHAT=ACTION set the action of a category, rule id or '*':\n"
 "                           tag, redact, mask, keep, generalize, or with a\n"
 "                           key token, encrypt, surrogate, shift\n"
@@ -69,7 +72,11 @@ usage(FILE *fp)
 "      --audit FILE         write findings as JSON Lines (never the PHI)\n"
 "      --on-error POLICY    replace (default: marker, exit 65) or stop\n"
 "  -f, --format FORMAT      input format: auto (default: hl7 when the input\n"
-"                           starts with MSH, FHS, BHS or MLLP), text, hl7\n"
+"                           starts with MSH, FHS, BHS or MLLP; fhir or\n"
+"                           ndjson when it starts with '{'), text, hl7,\n"
+"                           fhir (JSON resources, Bundles), ndjson\n"
+"      --max-document SIZE  FHIR: longest document (resource, Bundle or\n"
+"                           NDJSON line), e.g. 256M (default 64M, max 1G)\n"
 "      --line-buffered      each line is a unit; output per line (tail -f)\n"
 "      --no-jit             do not JIT-compile patterns (testing)\n"
 "  -v, --verbose            test: list every example\n"
@@ -79,6 +86,26 @@ usage(FILE *fp)
 "exit status: 0 ok, 1 PHI found (check) or examples failed (test),\n"
 "64 usage, 65 input not evaluated (fail closed), 66 cannot read input,\n"
 "71 out of memory, 73 cannot create output, 74 output error, 78 rule pack.\n");
+}
+
+/* 64M, 512K, 1G, or bytes: 1 KiB to the library's limit; 0 if bad. */
+static size_t
+parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (end == s)
+		return 0;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		v <<= 30, end++;
+	if (*end != '\0' || v < 1024 || v > (1ULL << 30))
+		return 0;
+	return (size_t)v;
 }
 
 static void __attribute__((format(printf, 1, 2)))
@@ -234,6 +261,8 @@ scrub_fd(const struct phi_engine *eng, const struct opts *op, int fd,
 	scfg.line_units = op->line_units;
 	scfg.subject = op->subject;
 	scfg.format = op->format;
+	scfg.session = op->session;
+	scfg.max_document = op->max_document;
 	if ((buf = malloc(READ_SIZE)) == NULL) {
 		warnx_("%s%s", "out of memory", "");
 		return EXIT_OSERR;
@@ -406,6 +435,7 @@ main(int argc, char **argv)
 		{ "key-fd", required_argument, NULL, 6 },
 		{ "subject", required_argument, NULL, 7 },
 		{ "shift-range", required_argument, NULL, 8 },
+		{ "max-document", required_argument, NULL, 9 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -473,9 +503,15 @@ main(int argc, char **argv)
 				op.format = PHI_FORMAT_HL7;
 			else if (strcmp(optarg, "auto") == 0)
 				op.format = PHI_FORMAT_AUTO;
+			else if (strcmp(optarg, "fhir") == 0 ||
+			    strcmp(optarg, "json") == 0)
+				op.format = PHI_FORMAT_FHIR;
+			else if (strcmp(optarg, "ndjson") == 0)
+				op.format = PHI_FORMAT_NDJSON;
 			else {
 				warnx_("format '%s'%s is not supported: use "
-				    "auto, text or hl7", optarg, "");
+				    "auto, text, hl7, fhir or ndjson", optarg,
+				    "");
 				ex = EXIT_USAGE;
 				goto out;
 			}
@@ -523,6 +559,14 @@ main(int argc, char **argv)
 			}
 			phi_config_set_shift_range(cfg, atoi(optarg));
 			break;
+		case 9:
+			if ((op.max_document = parse_size(optarg)) == 0) {
+				warnx_("--max-document: a size from 1K to 1G "
+				    "(%s)", "e.g. 256M");
+				ex = EXIT_USAGE;
+				goto out;
+			}
+			break;
 		case 'v':
 			op.verbose = 1;
 			break;
@@ -565,8 +609,18 @@ main(int argc, char **argv)
 	 * so auto loads them too.
 	 */
 	if (npacks == 0 && (op.mode == MODE_SCRUB || op.mode == MODE_CHECK) &&
-	    op.format != PHI_FORMAT_TEXT) {
+	    (op.format == PHI_FORMAT_HL7 || op.format == PHI_FORMAT_AUTO)) {
 		if ((rc = phi_config_add_pack(cfg, "safe-harbor-hl7", &err)) !=
+		    PHI_OK) {
+			pack_error(&err);
+			ex = status_exit(rc);
+			goto out;
+		}
+	}
+	/* and FHIR input the default pack's fhir: rules, as for HL7 */
+	if (npacks == 0 && (op.mode == MODE_SCRUB || op.mode == MODE_CHECK) &&
+	    op.format != PHI_FORMAT_TEXT && op.format != PHI_FORMAT_HL7) {
+		if ((rc = phi_config_add_pack(cfg, "safe-harbor-fhir", &err)) !=
 		    PHI_OK) {
 			pack_error(&err);
 			ex = status_exit(rc);
@@ -589,9 +643,23 @@ main(int argc, char **argv)
 		ex = status_exit(rc);
 		goto out;
 	}
+	/* one session per run: FHIR pseudonyms and NDJSON identifiers */
+	if (op.mode != MODE_TEST && op.format != PHI_FORMAT_TEXT &&
+	    op.format != PHI_FORMAT_HL7 &&
+	    (rc = phi_session_create(&op.session)) != PHI_OK) {
+		warnx_("%s%s", phi_strerror(rc), "");
+		ex = status_exit(rc);
+		goto out;
+	}
 	ex = op.mode == MODE_TEST ? cmd_test(eng, &op) :
 	    cmd_scrub(eng, &op, argc, argv);
+	if (phi_session_known_dropped(op.session) > 0)
+		fprintf(stderr, "%s: %llu resource(s) seeded no known "
+		    "identifiers: the run's memory for them is full\n",
+		    progname, (unsigned long long)
+		    phi_session_known_dropped(op.session));
 out:
+	phi_session_destroy(op.session);
 	phi_engine_destroy(eng);
 	phi_config_destroy(cfg);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

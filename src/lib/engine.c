@@ -362,7 +362,8 @@ compile(struct phi_engine *eng, struct phi_error *err)
 			    "needs a key (--key-file)", eng->active[i]->id,
 			    px_action_name(a));
 	}
-	if ((rc = px_hl7_compile(eng, err)) != PHI_OK)
+	if ((rc = px_hl7_compile(eng, err)) != PHI_OK ||
+	    (rc = px_fhir_compile(eng, err)) != PHI_OK)
 		return rc;
 	return triggers(eng, err);
 }

@@ -873,7 +873,7 @@ pack_doc(struct px_ld *l, struct fy_node *root)
 {
 	static const char *const keys[] = { "schema", "pack", "version",
 	    "description", "include", "disable", "threshold", "limits",
-	    "categories", "dictionaries", "rules", "hl7", NULL };
+	    "categories", "dictionaries", "rules", "hl7", "fhir", NULL };
 	struct px_spec *sp = &l->cfg->spec;
 	struct fy_node *schema = NULL, *name = NULL, *version = NULL, *c;
 	struct fy_node_pair *p;
@@ -1001,6 +1001,10 @@ pack_doc(struct px_ld *l, struct fy_node *root)
 			}
 		} else if (strcmp(kb, "hl7") == 0) {
 			if (px_pack_hl7(l, v))
+				return l->err != NULL && l->err->code != 0 ?
+				    l->err->code : PHI_EPACK;
+		} else if (strcmp(kb, "fhir") == 0) {
+			if (px_pack_fhir(l, v))
 				return l->err != NULL && l->err->code != 0 ?
 				    l->err->code : PHI_EPACK;
 		} else if (strcmp(kb, "description") == 0 ||
@@ -1225,6 +1229,7 @@ px_spec_free(struct px_spec *sp)
 	}
 	px_free(sp->packs);
 	px_hl7_spec_free(&sp->hl7);
+	px_fhir_spec_free(&sp->fhir);
 	memset(sp, 0, sizeof(*sp));
 }
 

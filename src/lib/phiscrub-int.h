@@ -621,6 +621,16 @@ int	 px_hl7_sniff(const char *, size_t, int);
 int	 px_hl7_render_value(const struct phi_engine *, const struct px_rule *,
 	    const char *, const char *, size_t, char *, size_t, size_t *);
 
+/* fhir.c */
+struct px_fhir;
+struct px_fhir *px_fhir_new(struct phi_session *, int, size_t);
+void	 px_fhir_free(struct px_fhir *);
+int	 px_fhir_write(struct phi_stream *, struct px_fhir *, const char *,
+	    size_t, struct phi_error *);
+int	 px_fhir_finish(struct phi_stream *, struct px_fhir *,
+	    struct phi_error *);
+int	 px_fhir_sniff(const char *, size_t, int);
+
 /* engine.c */
 int	 px_scratch_init(const struct phi_engine *, struct px_scratch *,
 	    struct phi_error *);

@@ -103,4 +103,33 @@
 #define PX_HL7_COMP_NUM_MAX	99
 #define PX_HL7_REP_NUM_MAX	9999
 
+/*
+ * FHIR JSON.  A document (one resource or Bundle, one NDJSON line) is
+ * evaluated whole, because the identifiers of its Patient are looked for
+ * in all its free text.  64 MiB holds Synthea's largest patient Bundles
+ * (3 MB) twenty times over; phiscrub --max-document raises it.  A longer
+ * document is refused with an error, never truncated or passed through.
+ */
+#define PX_JSON_DOC_MAX		(64 * 1024 * 1024)
+#define PX_JSON_DOC_LIMIT	(1024 * 1024 * 1024)	/* highest setting */
+
+/* Nesting: FHIR needs about 12 levels; deep nesting is an attack. */
+#define PX_JSON_DEPTH_MAX	100
+
+/* Values of one document: about 56 bytes each, on top of the text. */
+#define PX_JSON_NODES_MAX	(32 * 1024 * 1024)
+
+/*
+ * Known identifiers of a run over NDJSON: what Patient, RelatedPerson,
+ * Practitioner, Organization and Location resources seed for the later
+ * resources of the same patient (or of everyone).  About 120 bytes an
+ * entry: 2 M entries is 240 MiB at most; past it, further resources seed
+ * nothing, and the stream counts them (phi_stream_known_dropped).
+ */
+#define PX_KNOWN_RUN_MAX	(2 * 1024 * 1024)
+
+/* Path rules of FHIR sections, and steps in one path. */
+#define PX_FHIR_RULES_MAX	4096
+#define PX_FHIR_STEPS_MAX	12
+
 #endif /* PHISCRUB_LIMITS_H */

@@ -52,6 +52,7 @@ struct phi_stream {
 	uint64_t restore_failed;
 	int format;			/* decided format, or AUTO */
 	struct px_hl7 *hl7;		/* HL7 reader state */
+	struct px_fhir *fhir;		/* FHIR reader state */
 	char sniff[SNIFF_MAX];		/* AUTO: bytes held back */
 	size_t nsniff;
 };
@@ -73,17 +74,26 @@ phi_stream_create(const struct phi_engine *eng,
 	st->cfg = *scfg;
 	st->format = scfg->format;
 	if (st->format != PHI_FORMAT_TEXT && st->format != PHI_FORMAT_HL7 &&
-	    st->format != PHI_FORMAT_AUTO) {
+	    st->format != PHI_FORMAT_AUTO && st->format != PHI_FORMAT_FHIR &&
+	    st->format != PHI_FORMAT_NDJSON) {
 		px_free(st);
 		return px_error(err, PHI_EINVAL, "unknown stream format %d",
 		    scfg->format);
+	}
+	if (scfg->max_document > PX_JSON_DOC_LIMIT) {
+		px_free(st);
+		return px_error(err, PHI_EINVAL, "document limit above %d "
+		    "bytes", PX_JSON_DOC_LIMIT);
 	}
 	if ((rc = px_scratch_init(eng, &st->sc, err)) != PHI_OK) {
 		px_free(st);
 		return rc;
 	}
-	if (st->format == PHI_FORMAT_HL7 && (st->hl7 = px_hl7_new()) ==
-	    NULL) {
+	if ((st->format == PHI_FORMAT_HL7 && (st->hl7 = px_hl7_new()) ==
+	    NULL) || ((st->format == PHI_FORMAT_FHIR ||
+	    st->format == PHI_FORMAT_NDJSON) && (st->fhir = px_fhir_new(
+	    scfg->session, st->format == PHI_FORMAT_NDJSON,
+	    scfg->max_document)) == NULL)) {
 		phi_stream_destroy(st);
 		return px_error(err, PHI_ENOMEM, "out of memory");
 	}
@@ -98,6 +108,7 @@ phi_stream_destroy(struct phi_stream *st)
 		return;
 	px_scratch_free(&st->sc);
 	px_hl7_free(st->hl7);
+	px_fhir_free(st->fhir);
 	px_free(st->fs.v);
 	px_wipe_free(st->buf, st->bcap);
 	px_wipe_free(st->obuf, st->ocap);
@@ -398,6 +409,8 @@ dispatch(struct phi_stream *st, const char *p, size_t len,
 {
 	if (st->format == PHI_FORMAT_HL7)
 		return px_hl7_write(st, st->hl7, p, len, err);
+	if (st->fhir != NULL)
+		return px_fhir_write(st, st->fhir, p, len, err);
 	return text_write(st, p, len, err);
 }
 
@@ -411,7 +424,7 @@ sniff(struct phi_stream *st, const char *p, size_t len, int eof,
     size_t *used, struct phi_error *err)
 {
 	size_t take = SNIFF_MAX - st->nsniff;
-	int hl7, rc;
+	int hl7, json, rc;
 
 	if (take > len)
 		take = len;
@@ -422,8 +435,17 @@ sniff(struct phi_stream *st, const char *p, size_t len, int eof,
 	    st->nsniff == SNIFF_MAX);
 	if (hl7 < 0)
 		return PHI_OK;
-	st->format = hl7 ? PHI_FORMAT_HL7 : PHI_FORMAT_TEXT;
+	json = hl7 ? 0 : px_fhir_sniff(st->sniff, st->nsniff, eof ||
+	    st->nsniff == SNIFF_MAX);
+	if (json < 0)
+		return PHI_OK;
+	st->format = hl7 ? PHI_FORMAT_HL7 : json ? PHI_FORMAT_FHIR :
+	    PHI_FORMAT_TEXT;
 	if (hl7 && (st->hl7 = px_hl7_new()) == NULL)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	/* JSON or NDJSON: the reader tells them apart by the first line */
+	if (json && (st->fhir = px_fhir_new(st->cfg.session, -1,
+	    st->cfg.max_document)) == NULL)
 		return px_error(err, PHI_ENOMEM, "out of memory");
 	rc = dispatch(st, st->sniff, st->nsniff, err);
 	explicit_bzero(st->sniff, sizeof(st->sniff));
@@ -474,6 +496,9 @@ phi_stream_finish(struct phi_stream *st, struct phi_error *err)
 	st->finished = 1;
 	if (st->format == PHI_FORMAT_HL7) {
 		if ((rc = px_hl7_finish(st, st->hl7, err)) != PHI_OK)
+			return rc;
+	} else if (st->fhir != NULL) {
+		if ((rc = px_fhir_finish(st, st->fhir, err)) != PHI_OK)
 			return rc;
 	} else if ((rc = run(st, 1, err)) != PHI_OK)
 		return rc;
