@@ -123,6 +123,7 @@ struct px_fhir {
 	size_t nicap;
 	uint32_t *labels;		/* per node: label bits (resources) */
 	size_t labcap;
+	size_t kb;			/* the resource's path starts here */
 	const char *keys[PX_JSON_DEPTH_MAX + 2];
 	size_t klen[PX_JSON_DEPTH_MAX + 2];
 	uint8_t ptype[PX_JSON_DEPTH_MAX + 2];
@@ -368,6 +369,31 @@ key_is(const char *k, size_t n, const char *s)
 	return strlen(s) == n && memcmp(k, s, n) == 0;
 }
 
+/*
+ * A Reference: a reference, or a logical one (identifier and display),
+ * and nothing but the members a Reference has.
+ */
+static int
+reference_shape(struct px_fhir *f, uint32_t x)
+{
+	static const char *const mem[] = { "reference", "type", "identifier",
+	    "display", "extension", "id", NULL };
+	uint32_t k, idf;
+	int i;
+
+	for (k = N(x)->first; k != PX_JNONE; k = N(k)->next) {
+		for (i = 0; mem[i] != NULL; i++)
+			if (key_is(f->j.arena + N(k)->key, N(k)->klen, mem[i]))
+				break;
+		if (mem[i] == NULL)
+			return 0;
+	}
+	idf = px_json_get(&f->j, x, "identifier");
+	return px_json_get(&f->j, x, "reference") != PX_JNONE ||
+	    (idf != PX_JNONE && N(idf)->type == PX_J_OBJ) ||
+	    px_json_get(&f->j, x, "display") != PX_JNONE;
+}
+
 /* The data type of value x, member (or array element) of key k. */
 static int
 infer(struct px_fhir *f, uint32_t x, const char *k, size_t kn,
@@ -392,7 +418,7 @@ infer(struct px_fhir *f, uint32_t x, const char *k, size_t kn,
 		return T_EXTENSION;
 	if (key_is(k, kn, "meta"))
 		return T_META;
-	if (px_json_get(&f->j, x, "reference") != PX_JNONE)
+	if (!key_is(k, kn, "coding") && reference_shape(f, x))
 		return T_REFERENCE;
 	if (key_is(k, kn, "text") && px_json_get(&f->j, x, "div") !=
 	    PX_JNONE)
@@ -476,8 +502,8 @@ rank(struct px_fhir *f, const struct px_fhir_rule *r, size_t d,
 		    strcmp(r->steps[0], rtype) != 0))
 			return -1;
 		for (i = 1; i < ns; i++)
-			if (!step_is(f, r->steps[i], f->keys[i - 1],
-			    f->klen[i - 1], f->pnode[i - 1]))
+			if (!step_is(f, r->steps[i], f->keys[f->kb + i - 1],
+			    f->klen[f->kb + i - 1], f->pnode[f->kb + i - 1]))
 				return -1;
 		return 1000000L + (r->steps[0][0] != '*') * 100000L +
 		    (long)ns * 1000L + r->order;
@@ -486,11 +512,11 @@ rank(struct px_fhir *f, const struct px_fhir_rule *r, size_t d,
 	if (ns - 1 > d)
 		return -1;
 	a = d - (ns - 1);
-	if (a == 0 || f->ptype[a - 1] != r->type)
+	if (a == 0 || f->ptype[f->kb + a - 1] != r->type)
 		return -1;
 	for (i = 1; i < ns; i++)
-		if (!step_is(f, r->steps[i], f->keys[a + i - 1],
-		    f->klen[a + i - 1], f->pnode[a + i - 1]))
+		if (!step_is(f, r->steps[i], f->keys[f->kb + a + i - 1],
+		    f->klen[f->kb + a + i - 1], f->pnode[f->kb + a + i - 1]))
 			return -1;
 	return (long)ns * 1000L + r->order;
 }
@@ -510,10 +536,14 @@ target_ok(struct px_fhir *f, const struct px_fhir_rule *r, size_t d)
 
 	if (r->ntargets == 0)
 		return 1;
-	for (a = d; a > 0 && f->ptype[a - 1] != T_REFERENCE; a--)
+	for (a = d; a > 0 && f->ptype[f->kb + a - 1] != T_REFERENCE; a--)
 		;
-	if (a == 0 || (ref = px_json_get(&f->j, f->pnode[a - 1],
-	    "reference")) == PX_JNONE || N(ref)->type != PX_J_STR)
+	if (a == 0)
+		return 1;
+	if ((ref = px_json_get(&f->j, f->pnode[f->kb + a - 1], "reference")) ==
+	    PX_JNONE || N(ref)->type != PX_J_STR)
+		ref = px_json_get(&f->j, f->pnode[f->kb + a - 1], "type");
+	if (ref == PX_JNONE || N(ref)->type != PX_J_STR)
 		return 1;
 	v = S(ref);
 	n = N(ref)->vlen;
@@ -558,8 +588,8 @@ best(struct px_fhir *f, const struct phi_engine *eng, size_t d,
 		if (r->nsteps > 1) {
 			c = strchr(last, ':');
 			if (d == 0 || (c != NULL ? (size_t)(c - last) :
-			    strlen(last)) != f->klen[d - 1] ||
-			    memcmp(last, f->keys[d - 1], f->klen[d - 1]) != 0)
+			    strlen(last)) != f->klen[f->kb + d - 1] ||
+			    memcmp(last, f->keys[f->kb + d - 1], f->klen[f->kb + d - 1]) != 0)
 				continue;
 		}
 		if ((rk = rank(f, r, d, rtype)) > br && target_ok(f, r, d)) {
@@ -582,28 +612,31 @@ final(const struct px_fhir_rule *r)
  * their rules.  inh is the parent's rule; res the enclosing resource.
  */
 static int
-walk(struct px_fhir *f, const struct phi_engine *eng, uint32_t x, size_t d,
+walk(struct px_fhir *f, const struct phi_engine *eng, uint32_t x, size_t D,
     const struct px_fhir_rule *inh, uint32_t res, const char *rtype)
 {
 	const struct px_jnode *nd = N(x);
 	const struct px_fhir_rule *r = inh;
+	size_t saved = f->kb, d;
 	uint32_t k, rt;
-	int rc;
+	int rc = PHI_OK;
 
 	if (nd->type == PX_J_OBJ && (rt = px_json_get(&f->j, x,
 	    "resourceType")) != PX_JNONE && N(rt)->type == PX_J_STR) {
-		/* a resource (the document, an entry, a contained one) */
+		/* a resource (the document, an entry, a contained one): its
+		 * paths start here */
 		res = x;
 		rtype = S(rt);
-		d = 0;
+		f->kb = D;
 		inh = r = NULL;
 	}
+	d = D - f->kb;
 	if (d > 0)
-		f->ptype[d - 1] = nd->type == PX_J_ARR ? T_NONE :
-		    (uint8_t)infer(f, x, f->keys[d - 1], f->klen[d - 1],
+		f->ptype[D - 1] = nd->type == PX_J_ARR ? T_NONE :
+		    (uint8_t)infer(f, x, f->keys[D - 1], f->klen[D - 1],
 		    rtype);
 	if (d > 0)
-		f->pnode[d - 1] = x;
+		f->pnode[D - 1] = x;
 	if (!final(inh) && (d > 0 || res == x)) {
 		const struct px_fhir_rule *b = best(f, eng, d, rtype);
 
@@ -612,13 +645,14 @@ walk(struct px_fhir *f, const struct phi_engine *eng, uint32_t x, size_t d,
 	}
 	f->ni[x].rule = r;
 	f->ni[x].res = res;
-	f->ni[x].type = d > 0 ? f->ptype[d - 1] : T_NONE;
+	f->ni[x].type = d > 0 ? f->ptype[D - 1] : T_NONE;
 	f->ni[x].seen = 1;
-	if (r != NULL && r->kind == PX_FHIR_REMOVE)
+	if ((r != NULL && r->kind == PX_FHIR_REMOVE) ||
+	    D >= PX_JSON_DEPTH_MAX) {
+		f->kb = saved;
 		return PHI_OK;
-	if (d >= PX_JSON_DEPTH_MAX)
-		return PHI_OK;
-	for (k = nd->first; k != PX_JNONE; k = N(k)->next) {
+	}
+	for (k = nd->first; k != PX_JNONE && rc == PHI_OK; k = N(k)->next) {
 		if (nd->type == PX_J_OBJ) {
 			const char *kk = f->j.arena + N(k)->key;
 			size_t kl = N(k)->klen;
@@ -630,16 +664,26 @@ walk(struct px_fhir *f, const struct phi_engine *eng, uint32_t x, size_t d,
 				kk++;
 				kl--;
 			}
-			f->keys[d] = kk;
-			f->klen[d] = kl;
-			if ((rc = walk(f, eng, k, d + 1, r, res, rtype)) !=
-			    PHI_OK)
-				return rc;
-		} else if ((rc = walk(f, eng, k, d, r, res, rtype)) !=
-		    PHI_OK)
-			return rc;	/* array elements: the array's key */
+			f->keys[D] = kk;
+			f->klen[D] = kl;
+			rc = walk(f, eng, k, D + 1, r, res, rtype);
+		} else {
+			/* array elements: the array's key (a nested resource
+			 * may have used the slot) */
+			if (D > 0 && nd->key != PX_JNONE) {
+				f->keys[D - 1] = f->j.arena + nd->key;
+				f->klen[D - 1] = nd->klen;
+				if (f->klen[D - 1] > 1 && f->keys[D - 1][0] ==
+				    '_') {
+					f->keys[D - 1]++;
+					f->klen[D - 1]--;
+				}
+			}
+			rc = walk(f, eng, k, D, r, res, rtype);
+		}
 	}
-	return PHI_OK;
+	f->kb = saved;
+	return rc;
 }
 
 /* --- pseudonyms ------------------------------------------------------- */
@@ -1169,8 +1213,14 @@ div_text(struct px_fhir *f, const char *d, size_t n)
 				f->map[f->nmap++] = (uint32_t)vs;
 				f->map[f->nmap++] = (uint32_t)vs;
 				f->map[f->nmap++] = 0;
-				if (chars(f, d, vs, ve) != PHI_OK)
+				if (chars(f, d, vs, ve) != PHI_OK ||
+				    abuf_add(&f->text, "\n", 1) != PHI_OK ||
+				    px_grow((void **)&f->map, &f->mapcap,
+				    f->nmap + 3, sizeof(*f->map)) != PHI_OK)
 					return PHI_ENOMEM;
+				f->map[f->nmap++] = (uint32_t)ve;
+				f->map[f->nmap++] = (uint32_t)ve;
+				f->map[f->nmap++] = 0;
 			}
 			j = ve + 1;
 		}
@@ -1751,17 +1801,46 @@ absent(struct px_fhir *f, uint32_t x)
 	return PHI_OK;
 }
 
+/*
+ * A ContactPoint's value is a telephone number unless its system says it
+ * is an e-mail address, a fax number or a URL: then the finding (a copy
+ * of rule r in *alt) takes that category.
+ */
+static const struct px_rule *
+contact_rule(const struct px_fhir *f, uint32_t x, const struct px_rule *r,
+    struct px_rule *alt)
+{
+	static const char *const sys[][2] = { { "email", "EMAIL" },
+	    { "fax", "FAX" }, { "url", "URL" } };
+	uint32_t o = owner(f, x), s;
+	size_t i;
+
+	if (r == NULL || strcmp(r->category, "PHONE") != 0 || o == PX_JNONE ||
+	    f->ni[o].type != T_CONTACTPOINT ||
+	    (s = px_json_get(&f->j, o, "system")) == PX_JNONE)
+		return r;
+	for (i = 0; i < PX_NELEM(sys); i++)
+		if (str_is(f, s, sys[i][0])) {
+			*alt = *r;
+			alt->category = (char *)(uintptr_t)sys[i][1];
+			return alt;
+		}
+	return r;
+}
+
 /* The values rules replace, remove or pseudonymize. */
 static int
 apply_rules(struct phi_stream *st, struct px_fhir *f, struct phi_error *err)
 {
 	const struct phi_engine *eng = px_stream_engine(st);
 	size_t nn = f->j.nn;
+	struct px_rule alt;
 	uint32_t x;
 	int rc;
 
 	for (x = 0; x < nn; x++) {
 		const struct px_fhir_rule *r = f->ni[x].rule;
+		const struct px_rule *rule = r != NULL ? r->rule : NULL;
 		const struct px_jnode *nd = N(x);
 		int t = nd->type;
 
@@ -1796,7 +1875,8 @@ apply_rules(struct phi_stream *st, struct px_fhir *f, struct phi_error *err)
 		} else {
 			if (t == PX_J_OBJ || t == PX_J_ARR || t == PX_J_NULL)
 				continue;
-			rc = t == PX_J_STR ? render_value(st, f, x, r->rule,
+			rule = contact_rule(f, x, r->rule, &alt);
+			rc = t == PX_J_STR ? render_value(st, f, x, rule,
 			    r->birth) : 1;
 			if (rc == 1) {
 				f->j.n[x].del = 1;
@@ -1810,7 +1890,7 @@ apply_rules(struct phi_stream *st, struct px_fhir *f, struct phi_error *err)
 				label(f, x, label_of(px_action_of(eng,
 				    r->rule)));
 		}
-		if ((rc = px_stream_report(st, r->rule, 0, f->base +
+		if ((rc = px_stream_report(st, rule, 0, f->base +
 		    N(x)->raw, N(x)->rlen, 1.0, err)) != PHI_OK)
 			return rc;
 	}
@@ -1964,8 +2044,11 @@ document(struct phi_stream *st, struct px_fhir *f, size_t n, int *written,
 	rc = px_json_parse(&f->j, f->buf, n, f->base, &perr);
 	if (rc == PHI_ENOMEM)
 		return px_error(err, rc, "out of memory");
-	if (rc != PHI_OK)
+	if (rc != PHI_OK) {
+		snprintf(f->label, sizeof(f->label), "line %llu",
+		    (unsigned long long)(f->line + (uint64_t)perr.line - 1));
 		return reject(st, f, n, perr.msg, err);
+	}
 	if (N(0)->type != PX_J_OBJ || (rt = px_json_get(&f->j, 0,
 	    "resourceType")) == PX_JNONE || N(rt)->type != PX_J_STR)
 		return reject(st, f, n, "not a FHIR resource (no "

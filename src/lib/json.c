@@ -30,6 +30,7 @@ struct jp {
 	const char *why;
 	size_t where;			/* byte offset of the error */
 	uint32_t at;			/* innermost node at the error */
+	uint32_t pkey, pklen;		/* member name of the next value */
 };
 
 static int
@@ -350,18 +351,18 @@ container(struct jp *p, uint32_t x, int obj)
 				return fail(p, "expected a member name");
 			if (string(p, &koff, &klen, &esc) != 0)
 				return -1;
+			p->pkey = koff;
+			p->pklen = klen;
 			ws(p);
 			if (p->i >= p->n || p->s[p->i] != ':')
 				return fail(p, "expected ':'");
 			p->i++;
 			ws(p);
 		}
+		if (!obj)
+			p->pkey = PX_JNONE;
 		if (value(p, x, &kid) != 0)
 			return -1;
-		if (obj) {
-			p->j->n[kid].key = koff;
-			p->j->n[kid].klen = klen;
-		}
 		ws(p);
 		if (p->i < p->n && p->s[p->i] == ',') {
 			p->i++;
@@ -411,6 +412,11 @@ value(struct jp *p, uint32_t parent, uint32_t *id)
 		return fail(p, "too many values");
 	*id = x;
 	p->at = x;
+	if (p->pkey != PX_JNONE) {
+		j->n[x].key = p->pkey;
+		j->n[x].klen = p->pklen;
+		p->pkey = PX_JNONE;
+	}
 	start = p->i;
 	j->n[x].raw = (uint32_t)start;
 	switch (type) {
@@ -493,6 +499,12 @@ px_json_path(const struct px_json *j, uint32_t x, char *out, size_t cap)
 		chain[n++] = k;
 	o = (size_t)snprintf(out, cap, "$");
 	for (i = (int)n - 2; i >= 0 && o < cap; i--) {
+		/* deep paths: the first steps, then the depth */
+		if (n > 16 && i == (int)n - 10) {
+			o += (size_t)snprintf(out + o, cap - o, "...(depth %zu)",
+			    n - 1);
+			break;
+		}
 		const struct px_jnode *nd = &j->n[chain[i]];
 		const struct px_jnode *pa = &j->n[chain[i + 1]];
 
@@ -533,6 +545,7 @@ px_json_parse(struct px_json *j, const char *s, size_t n, uint64_t base,
 	p.s = s;
 	p.n = n;
 	p.at = PX_JNONE;
+	p.pkey = PX_JNONE;
 	if (value(&p, PX_JNONE, &root) == 0) {
 		ws(&p);
 		if (p.i == n)
@@ -548,9 +561,11 @@ px_json_parse(struct px_json *j, const char *s, size_t n, uint64_t base,
 	path[0] = '\0';
 	if (p.at != PX_JNONE)
 		px_json_path(j, p.at, path, sizeof(path));
-	return px_error(err, PHI_EINPUT, "line %zu, byte %llu%s%s: %s", line,
+	px_error(err, PHI_EINPUT, "byte %llu%s%s: %s",
 	    (unsigned long long)(base + p.where), path[0] ? ", at " : "",
 	    path, p.why);
+	err->line = (int)(line < INT32_MAX ? line : INT32_MAX);
+	return PHI_EINPUT;
 }
 
 /* --- writer ------------------------------------------------------------ */
