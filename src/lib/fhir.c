@@ -75,7 +75,7 @@ struct piece {
 	uint32_t x;
 	uint8_t kind;
 	size_t t0, t1;
-	size_t m0;			/* S_DIV: map offset */
+	size_t m0;			/* S_DIV: its map (3 per text byte) */
 };
 
 struct abuf {
@@ -1655,6 +1655,9 @@ report(struct phi_stream *st, struct px_fhir *f, const struct piece *p,
 	return px_stream_report(st, fd->rule, 0, off, len, fd->score, err);
 }
 
+/* The map entry of scan-text byte t of narrative piece p. */
+#define MAP(p, t)	(&f->map[(p)->m0 + 3 * ((t) - (p)->t0)])
+
 /*
  * Replace the findings of every piece in its string: between the tags of
  * a narrative, inside the decoded text of an attachment (re-encoded).
@@ -1688,16 +1691,14 @@ apply_findings(struct phi_stream *st, struct px_fhir *f,
 				continue;
 			if (p->kind == S_DIV) {
 				/* trim separators; find the div bytes */
-				while (a < b && !f->map[3 * (p->m0 + a -
-				    p->t0) + 2])
+				while (a < b && !MAP(p, a)[2])
 					a++;
-				while (b > a && !f->map[3 * (p->m0 + b - 1 -
-				    p->t0) + 2])
+				while (b > a && !MAP(p, b - 1)[2])
 					b--;
 				if (a == b)
 					continue;
-				s = f->map[3 * (p->m0 + a - p->t0)];
-				e = f->map[3 * (p->m0 + b - 1 - p->t0) + 1];
+				s = MAP(p, a)[0];
+				e = MAP(p, b - 1)[1];
 			} else {
 				s = a - p->t0;
 				e = b - p->t0;
@@ -1722,8 +1723,7 @@ apply_findings(struct phi_stream *st, struct px_fhir *f,
 				/* the markup between its pieces stays */
 				pe = s;
 				for (m = a; m < b; m++) {
-					const uint32_t *mp = &f->map[3 *
-					    (p->m0 + m - p->t0)];
+					const uint32_t *mp = MAP(p, m);
 
 					if (!mp[2])
 						continue;
