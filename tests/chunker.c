@@ -3,7 +3,7 @@
  * chunker.c: the chunk-invariance contract.  Scrubs each FILE once as a
  * whole and again fed in pieces of 1, 7, 4096 and 65536 bytes and of random
  * sizes; every output must be byte-identical.  Usage:
- *	chunker [-r PACK]... [-f text|hl7|auto] FILE...
+ *	chunker [-r PACK]... [-f text|hl7|fhir|ndjson|auto] FILE...
  * Exit 0 when all agree, 1 when one differs (the offset is printed), 2 on
  * errors.
  */
@@ -95,7 +95,9 @@ main(int argc, char **argv)
 		if (strcmp(argv[i], "-f") == 0)
 			format = strcmp(argv[i + 1], "hl7") == 0 ?
 			    PHI_FORMAT_HL7 : strcmp(argv[i + 1], "auto") == 0 ?
-			    PHI_FORMAT_AUTO : PHI_FORMAT_TEXT;
+			    PHI_FORMAT_AUTO : strcmp(argv[i + 1], "fhir") == 0 ?
+			    PHI_FORMAT_FHIR : strcmp(argv[i + 1], "ndjson") == 0 ?
+			    PHI_FORMAT_NDJSON : PHI_FORMAT_TEXT;
 		else if (phi_config_add_pack(cfg, argv[i + 1], &err) !=
 		    PHI_OK) {
 			fprintf(stderr, "chunker: %s: %s\n", argv[i + 1],
@@ -103,6 +105,12 @@ main(int argc, char **argv)
 			return 2;
 		}
 		i += 2;
+	}
+	/* a fixed key: FHIR pseudonyms are then the same in every stream */
+	if (phi_config_set_key(cfg, "chunker test key, not secret", 28,
+	    &err) != PHI_OK) {
+		fprintf(stderr, "chunker: %s\n", err.msg);
+		return 2;
 	}
 	if (phi_engine_create(cfg, &eng, &err) != PHI_OK) {
 		fprintf(stderr, "chunker: %s:%d: %s\n", err.source, err.line,

@@ -1988,6 +1988,7 @@ add_labels(struct px_fhir *f, uint32_t x, unsigned bits)
 
 /* --- documents -------------------------------------------------------- */
 
+/* Output is buffered by the stream; emitting fails only for memory. */
 static int
 emit_cb(void *arg, const char *p, size_t n)
 {
@@ -2097,7 +2098,7 @@ document(struct phi_stream *st, struct px_fhir *f, size_t n, int *written,
 				    "out of memory");
 	if (px_json_write(&f->j, 0, memchr(f->buf, '\n', n) != NULL, emit_cb,
 	    st) != 0)
-		return px_error(err, PHI_EIO, "output failed");
+		return px_error(err, PHI_ENOMEM, "out of memory");
 	*written = 1;
 	return PHI_OK;
 }
@@ -2204,6 +2205,12 @@ feed_lines(struct phi_stream *st, struct px_fhir *f, int eof,
 		else if (blank(f->buf, t)) {
 			if ((rc = px_stream_emit(st, f->buf, n, err)) != PHI_OK)
 				return rc;
+		} else if (t > f->max) {
+			snprintf(f->label, sizeof(f->label), "line %llu",
+			    (unsigned long long)f->line);
+			if ((rc = reject(st, f, t, "longer than the document "
+			    "limit", err)) != PHI_OK)
+				return rc;
 		} else {
 			if ((rc = document(st, f, t, &wr, err)) != PHI_OK)
 				return rc;
@@ -2281,7 +2288,13 @@ feed_values(struct phi_stream *st, struct px_fhir *f, int eof,
 		}
 		if (f->skipping)
 			f->skipping = 0;
-		else if ((rc = document(st, f, n, &wr, err)) != PHI_OK)
+		else if (n > f->max) {
+			snprintf(f->label, sizeof(f->label), "document at line "
+			    "%llu", (unsigned long long)f->line);
+			if ((rc = reject(st, f, n, "longer than the document "
+			    "limit", err)) != PHI_OK)
+				return rc;
+		} else if ((rc = document(st, f, n, &wr, err)) != PHI_OK)
 			return rc;
 		consume(f, n);
 		if ((rc = px_stream_flush(st, 0, err)) != PHI_OK)
