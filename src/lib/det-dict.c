@@ -82,6 +82,7 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 
 	sc->ntok = 0;
 	sc->foldlen = 0;
+	sc->looked = 0;
 	while (i < len) {
 		struct px_token *t;
 		size_t start;
@@ -141,53 +142,59 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 }
 
 /*
- * Is token t in dictionary di?  Rules ask the same few dictionaries about
- * the same tokens, so each answer is kept in the token: one probe per
- * token and dictionary, whatever the number of rules.
+ * One lexicon probe per word token answers every dictionary rule: which
+ * dictionaries hold the token and whose phrases start with it (dmask).
+ * The tokens that may start a finding of some dictionary rule are listed
+ * in sc->cand, so that each rule visits those only.
  */
 static int
-tok_in(const struct phi_engine *eng, const struct px_scratch *sc,
-    struct px_token *t, int di)
+look_up(const struct phi_engine *eng, struct px_scratch *sc)
 {
-	uint64_t bit;
+	size_t i;
 
+	if (px_grow((void **)&sc->cand, &sc->candcap, sc->ntok + 1,
+	    sizeof(*sc->cand)) != PHI_OK)
+		return PHI_ENOMEM;
+	sc->ncand = 0;
+	for (i = 0; i < sc->ntok; i++) {
+		struct px_token *t = &sc->tok[i];
+
+		if (!t->alpha || t->flen == 0)
+			continue;
+		t->dmask = px_dict_value(eng->lex, t->hash, sc->fold +
+		    t->foff, t->flen);
+		if (t->dmask & eng->dict_main)
+			sc->cand[sc->ncand++] = (uint32_t)i;
+	}
+	sc->looked = 1;
+	return PHI_OK;
+}
+
+/* Is token t in dictionary di? */
+static int
+tok_in(const struct phi_engine *eng, const struct px_scratch *sc,
+    const struct px_token *t, int di)
+{
 	if (di >= 32)
 		return px_dict_has(eng->spec.dicts[di], t->hash, sc->fold +
 		    t->foff, t->flen);
-	bit = 1ULL << di;
-	if (!(t->dknown & bit)) {
-		t->dknown |= bit;
-		if (px_dict_has(eng->spec.dicts[di], t->hash, sc->fold +
-		    t->foff, t->flen))
-			t->dmask |= bit;
-	}
-	return (t->dmask & bit) != 0;
+	return (t->dmask >> di & 1) != 0;
 }
 
-/* Does a phrase of dictionary di start with token t?  Memoized as above. */
+/* Does a phrase of dictionary di start with token t? */
 static int
 tok_prefix(const struct phi_engine *eng, const struct px_scratch *sc,
-    struct px_token *t, int di)
+    const struct px_token *t, int di)
 {
-	const struct px_dict *d = eng->spec.dicts[di];
-	uint64_t bit;
-
 	if (di >= 32)
-		return px_dict_has(d->prefix, t->hash, sc->fold + t->foff,
-		    t->flen);
-	bit = 1ULL << (32 + di);
-	if (!(t->dknown & bit)) {
-		t->dknown |= bit;
-		if (px_dict_has(d->prefix, t->hash, sc->fold + t->foff,
-		    t->flen))
-			t->dmask |= bit;
-	}
-	return (t->dmask & bit) != 0;
+		return px_dict_has(eng->spec.dicts[di]->prefix, t->hash,
+		    sc->fold + t->foff, t->flen);
+	return (t->dmask >> (32 + di) & 1) != 0;
 }
 
 static int
 in_any(const struct phi_engine *eng, const int *idx, size_t n,
-    const struct px_scratch *sc, struct px_token *t)
+    const struct px_scratch *sc, const struct px_token *t)
 {
 	size_t i;
 
@@ -257,7 +264,7 @@ ngram(const struct phi_engine *eng, int di, struct px_scratch *sc,
 /* May token t extend a name found next to it? */
 static int
 name_like(const struct phi_engine *eng, const struct px_rule *r,
-    const struct px_scratch *sc, struct px_token *t)
+    const struct px_scratch *sc, const struct px_token *t)
 {
 	if (!t->alpha || t->flen == 0)
 		return 0;
@@ -292,16 +299,29 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
     size_t to, struct px_findings *fs)
 {
 	const struct px_dict *d = eng->spec.dicts[r->dict_idx];
-	size_t i;
+	uint64_t want = r->dict_idx < 32 ? 1ULL << r->dict_idx |
+	    1ULL << (32 + r->dict_idx) : 0;
+	size_t c, i, n_i, next = 0;
 
-	for (i = 0; i < sc->ntok; i++) {
-		struct px_token *t = &sc->tok[i];
+	if (!sc->looked && look_up(eng, sc) != PHI_OK)
+		return PHI_ENOMEM;
+	/* a token in neither the dictionary nor its phrase starts cannot
+	 * start a finding: visit the listed tokens only */
+	n_i = want != 0 ? sc->ncand : sc->ntok;
+	for (c = 0; c < n_i; c++) {
+		struct px_token *t;
 		size_t s, e, j, last;
 		double score;
 		int n, amb;
 
+		i = want != 0 ? sc->cand[c] : c;
+		if (i < next)
+			continue;
+		t = &sc->tok[i];
 		if (t->start >= to)
 			break;
+		if (want != 0 && !(t->dmask & want))
+			continue;
 		if (!t->alpha || t->flen == 0 ||
 		    (int)(t->end - t->start) < r->min_len)
 			continue;
@@ -349,7 +369,7 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 		}
 		if (px_findings_add(fs, s, e, r, score, 0) != PHI_OK)
 			return PHI_ENOMEM;
-		i = last;
+		next = last + 1;
 	}
 	return PHI_OK;
 }
