@@ -71,6 +71,36 @@ case_class(const char *s, size_t len)
 }
 
 /*
+ * Fold, hash and class an ASCII word token in one pass: what px_fold(),
+ * px_hash() and case_class() give for it, without their calls.
+ */
+static void
+ascii_token(struct px_token *t, const char *s, size_t len, char *out)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t k, upper = 0, lower = 0;
+
+	for (k = 0; k < len; k++) {
+		unsigned char c = (unsigned char)s[k];
+
+		if (c >= 'A' && c <= 'Z') {
+			upper++;
+			c += 32;
+		} else if (c >= 'a' && c <= 'z')
+			lower++;
+		out[k] = (char)c;
+		h = (h ^ c) * 0x100000001b3ULL;
+	}
+	t->hash = h != 0 ? h : 1;
+	t->flen = (uint16_t)len;
+	if (s[0] >= 'A' && s[0] <= 'Z')
+		t->cls = (lower == 0 && upper >= 2) ? PX_CASE_UPPER :
+		    PX_CASE_TITLE;
+	else
+		t->cls = PX_CASE_LOWER;
+}
+
+/*
  * Split text[0..len) into tokens in sc->tok, folding alphabetic ones into
  * sc->fold.  Returns PHI_OK, PHI_ENOMEM or PHI_EUNICODE.
  */
@@ -86,17 +116,32 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 	while (i < len) {
 		struct px_token *t;
 		size_t start;
-		int alpha = 1;
+		int alpha = 1, ascii = 1;
 
-		if ((n = word_char(text, len, i, &alpha)) == 0) {
+		if ((unsigned char)text[i] < 0x80) {
+			if (!ascii_alpha((unsigned char)text[i]) &&
+			    !ascii_digit((unsigned char)text[i])) {
+				i++;
+				continue;
+			}
+		} else if ((n = word_char(text, len, i, &alpha)) == 0) {
 			i++;
 			continue;
 		}
 		start = i;
-		i += n;
 		for (;;) {
-			if (i < len && (n = word_char(text, len, i, &alpha))
-			    != 0) {
+			unsigned char c;
+
+			/* ASCII letters and digits first: most of the text */
+			while (i < len && ((c = (unsigned char)text[i]) < 0x80)
+			    && (ascii_alpha(c) || ascii_digit(c))) {
+				if (c <= '9')
+					alpha = 0;
+				i++;
+			}
+			if (i < len && (unsigned char)text[i] >= 0x80 &&
+			    (n = word_char(text, len, i, &alpha)) != 0) {
+				ascii = 0;
 				i += n;
 				continue;
 			}
@@ -111,8 +156,8 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 			}
 			break;
 		}
-		if (px_grow((void **)&sc->tok, &sc->tokcap, sc->ntok + 1,
-		    sizeof(*sc->tok)) != PHI_OK)
+		if (sc->ntok == sc->tokcap && px_grow((void **)&sc->tok,
+		    &sc->tokcap, sc->ntok + 1, sizeof(*sc->tok)) != PHI_OK)
 			return PHI_ENOMEM;
 		t = &sc->tok[sc->ntok++];
 		memset(t, 0, sizeof(*t));
@@ -121,10 +166,18 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 		t->alpha = (uint8_t)alpha;
 		if (!alpha || i - start > TOKEN_MAX)
 			continue;
-		t->cls = case_class(text + start, i - start);
-		if (px_grow((void **)&sc->fold, &sc->foldcap, sc->foldlen +
+		if (sc->foldlen + TOKEN_MAX * 3 > sc->foldcap &&
+		    px_grow((void **)&sc->fold, &sc->foldcap, sc->foldlen +
 		    TOKEN_MAX * 3, 1) != PHI_OK)
 			return PHI_ENOMEM;
+		t->foff = (uint32_t)sc->foldlen;
+		if (ascii) {
+			ascii_token(t, text + start, i - start, sc->fold +
+			    sc->foldlen);
+			sc->foldlen += i - start;
+			continue;
+		}
+		t->cls = case_class(text + start, i - start);
 		rc = px_fold(text + start, i - start, sc->fold + sc->foldlen,
 		    TOKEN_MAX * 3, &n);
 		if (rc == PHI_ELIMIT) {
@@ -133,7 +186,6 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 		}
 		if (rc != PHI_OK)
 			return rc;
-		t->foff = (uint32_t)sc->foldlen;
 		t->flen = (uint16_t)n;
 		t->hash = px_hash(sc->fold + sc->foldlen, n);
 		sc->foldlen += n;

@@ -87,6 +87,7 @@ px_regex_compile(struct px_rule *r, int jit, struct phi_error *err)
 			    "rule '%s': JIT compile failed: %s", r->id,
 			    (char *)msg);
 		}
+		r->jitted = 1;
 	}
 	return PHI_OK;
 }
@@ -107,8 +108,15 @@ match_once(const struct px_rule *r, struct px_scratch *sc, const char *text,
 	double score;
 	int rc, st;
 
-	rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, off, 0, sc->md,
-	    sc->mctx);
+	/* JIT code is entered directly: pcre2_match() would only check
+	 * arguments that are valid here (no options, off <= len, and no UTF
+	 * check with PCRE2_MATCH_INVALID_UTF) before calling it */
+	if (r->jitted)
+		rc = pcre2_jit_match(r->re, (PCRE2_SPTR)text, len, off, 0,
+		    sc->md, sc->mctx);
+	else
+		rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, off, 0,
+		    sc->md, sc->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 1;
 	if ((st = px_regex_status(rc)) != PHI_OK)

@@ -82,6 +82,7 @@ struct px_rule {
 	/* regex */
 	char *pattern;
 	pcre2_code *re;
+	int jitted;			/* re has JIT code */
 	int caseless;
 	int group;			/* capture group that is the PHI; 0 = all */
 	unsigned validators;
