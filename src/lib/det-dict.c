@@ -71,6 +71,36 @@ case_class(const char *s, size_t len)
 }
 
 /*
+ * Fold, hash and class an ASCII word token in one pass: what px_fold(),
+ * px_hash() and case_class() give for it, without their calls.
+ */
+static void
+ascii_token(struct px_token *t, const char *s, size_t len, char *out)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t k, upper = 0, lower = 0;
+
+	for (k = 0; k < len; k++) {
+		unsigned char c = (unsigned char)s[k];
+
+		if (c >= 'A' && c <= 'Z') {
+			upper++;
+			c += 32;
+		} else if (c >= 'a' && c <= 'z')
+			lower++;
+		out[k] = (char)c;
+		h = (h ^ c) * 0x100000001b3ULL;
+	}
+	t->hash = h != 0 ? h : 1;
+	t->flen = (uint16_t)len;
+	if (s[0] >= 'A' && s[0] <= 'Z')
+		t->cls = (lower == 0 && upper >= 2) ? PX_CASE_UPPER :
+		    PX_CASE_TITLE;
+	else
+		t->cls = PX_CASE_LOWER;
+}
+
+/*
  * Split text[0..len) into tokens in sc->tok, folding alphabetic ones into
  * sc->fold.  Returns PHI_OK, PHI_ENOMEM or PHI_EUNICODE.
  */
@@ -82,20 +112,36 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 
 	sc->ntok = 0;
 	sc->foldlen = 0;
+	sc->looked = 0;
 	while (i < len) {
 		struct px_token *t;
 		size_t start;
-		int alpha = 1;
+		int alpha = 1, ascii = 1;
 
-		if ((n = word_char(text, len, i, &alpha)) == 0) {
+		if ((unsigned char)text[i] < 0x80) {
+			if (!ascii_alpha((unsigned char)text[i]) &&
+			    !ascii_digit((unsigned char)text[i])) {
+				i++;
+				continue;
+			}
+		} else if ((n = word_char(text, len, i, &alpha)) == 0) {
 			i++;
 			continue;
 		}
 		start = i;
-		i += n;
 		for (;;) {
-			if (i < len && (n = word_char(text, len, i, &alpha))
-			    != 0) {
+			unsigned char c;
+
+			/* ASCII letters and digits first: most of the text */
+			while (i < len && ((c = (unsigned char)text[i]) < 0x80)
+			    && (ascii_alpha(c) || ascii_digit(c))) {
+				if (c <= '9')
+					alpha = 0;
+				i++;
+			}
+			if (i < len && (unsigned char)text[i] >= 0x80 &&
+			    (n = word_char(text, len, i, &alpha)) != 0) {
+				ascii = 0;
 				i += n;
 				continue;
 			}
@@ -110,8 +156,8 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 			}
 			break;
 		}
-		if (px_grow((void **)&sc->tok, &sc->tokcap, sc->ntok + 1,
-		    sizeof(*sc->tok)) != PHI_OK)
+		if (sc->ntok == sc->tokcap && px_grow((void **)&sc->tok,
+		    &sc->tokcap, sc->ntok + 1, sizeof(*sc->tok)) != PHI_OK)
 			return PHI_ENOMEM;
 		t = &sc->tok[sc->ntok++];
 		memset(t, 0, sizeof(*t));
@@ -120,10 +166,18 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 		t->alpha = (uint8_t)alpha;
 		if (!alpha || i - start > TOKEN_MAX)
 			continue;
-		t->cls = case_class(text + start, i - start);
-		if (px_grow((void **)&sc->fold, &sc->foldcap, sc->foldlen +
+		if (sc->foldlen + TOKEN_MAX * 3 > sc->foldcap &&
+		    px_grow((void **)&sc->fold, &sc->foldcap, sc->foldlen +
 		    TOKEN_MAX * 3, 1) != PHI_OK)
 			return PHI_ENOMEM;
+		t->foff = (uint32_t)sc->foldlen;
+		if (ascii) {
+			ascii_token(t, text + start, i - start, sc->fold +
+			    sc->foldlen);
+			sc->foldlen += i - start;
+			continue;
+		}
+		t->cls = case_class(text + start, i - start);
 		rc = px_fold(text + start, i - start, sc->fold + sc->foldlen,
 		    TOKEN_MAX * 3, &n);
 		if (rc == PHI_ELIMIT) {
@@ -132,7 +186,6 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 		}
 		if (rc != PHI_OK)
 			return rc;
-		t->foff = (uint32_t)sc->foldlen;
 		t->flen = (uint16_t)n;
 		t->hash = px_hash(sc->fold + sc->foldlen, n);
 		sc->foldlen += n;
@@ -141,53 +194,59 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 }
 
 /*
- * Is token t in dictionary di?  Rules ask the same few dictionaries about
- * the same tokens, so each answer is kept in the token: one probe per
- * token and dictionary, whatever the number of rules.
+ * One lexicon probe per word token answers every dictionary rule: which
+ * dictionaries hold the token and whose phrases start with it (dmask).
+ * The tokens that may start a finding of some dictionary rule are listed
+ * in sc->cand, so that each rule visits those only.
  */
 static int
-tok_in(const struct phi_engine *eng, const struct px_scratch *sc,
-    struct px_token *t, int di)
+look_up(const struct phi_engine *eng, struct px_scratch *sc)
 {
-	uint64_t bit;
+	size_t i;
 
+	if (px_grow((void **)&sc->cand, &sc->candcap, sc->ntok + 1,
+	    sizeof(*sc->cand)) != PHI_OK)
+		return PHI_ENOMEM;
+	sc->ncand = 0;
+	for (i = 0; i < sc->ntok; i++) {
+		struct px_token *t = &sc->tok[i];
+
+		if (!t->alpha || t->flen == 0)
+			continue;
+		t->dmask = px_dict_value(eng->lex, t->hash, sc->fold +
+		    t->foff, t->flen);
+		if (t->dmask & eng->dict_main)
+			sc->cand[sc->ncand++] = (uint32_t)i;
+	}
+	sc->looked = 1;
+	return PHI_OK;
+}
+
+/* Is token t in dictionary di? */
+static int
+tok_in(const struct phi_engine *eng, const struct px_scratch *sc,
+    const struct px_token *t, int di)
+{
 	if (di >= 32)
 		return px_dict_has(eng->spec.dicts[di], t->hash, sc->fold +
 		    t->foff, t->flen);
-	bit = 1ULL << di;
-	if (!(t->dknown & bit)) {
-		t->dknown |= bit;
-		if (px_dict_has(eng->spec.dicts[di], t->hash, sc->fold +
-		    t->foff, t->flen))
-			t->dmask |= bit;
-	}
-	return (t->dmask & bit) != 0;
+	return (t->dmask >> di & 1) != 0;
 }
 
-/* Does a phrase of dictionary di start with token t?  Memoized as above. */
+/* Does a phrase of dictionary di start with token t? */
 static int
 tok_prefix(const struct phi_engine *eng, const struct px_scratch *sc,
-    struct px_token *t, int di)
+    const struct px_token *t, int di)
 {
-	const struct px_dict *d = eng->spec.dicts[di];
-	uint64_t bit;
-
 	if (di >= 32)
-		return px_dict_has(d->prefix, t->hash, sc->fold + t->foff,
-		    t->flen);
-	bit = 1ULL << (32 + di);
-	if (!(t->dknown & bit)) {
-		t->dknown |= bit;
-		if (px_dict_has(d->prefix, t->hash, sc->fold + t->foff,
-		    t->flen))
-			t->dmask |= bit;
-	}
-	return (t->dmask & bit) != 0;
+		return px_dict_has(eng->spec.dicts[di]->prefix, t->hash,
+		    sc->fold + t->foff, t->flen);
+	return (t->dmask >> (32 + di) & 1) != 0;
 }
 
 static int
 in_any(const struct phi_engine *eng, const int *idx, size_t n,
-    const struct px_scratch *sc, struct px_token *t)
+    const struct px_scratch *sc, const struct px_token *t)
 {
 	size_t i;
 
@@ -257,7 +316,7 @@ ngram(const struct phi_engine *eng, int di, struct px_scratch *sc,
 /* May token t extend a name found next to it? */
 static int
 name_like(const struct phi_engine *eng, const struct px_rule *r,
-    const struct px_scratch *sc, struct px_token *t)
+    const struct px_scratch *sc, const struct px_token *t)
 {
 	if (!t->alpha || t->flen == 0)
 		return 0;
@@ -292,16 +351,29 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
     size_t to, struct px_findings *fs)
 {
 	const struct px_dict *d = eng->spec.dicts[r->dict_idx];
-	size_t i;
+	uint64_t want = r->dict_idx < 32 ? 1ULL << r->dict_idx |
+	    1ULL << (32 + r->dict_idx) : 0;
+	size_t c, i, n_i, next = 0;
 
-	for (i = 0; i < sc->ntok; i++) {
-		struct px_token *t = &sc->tok[i];
+	if (!sc->looked && look_up(eng, sc) != PHI_OK)
+		return PHI_ENOMEM;
+	/* a token in neither the dictionary nor its phrase starts cannot
+	 * start a finding: visit the listed tokens only */
+	n_i = want != 0 ? sc->ncand : sc->ntok;
+	for (c = 0; c < n_i; c++) {
+		struct px_token *t;
 		size_t s, e, j, last;
 		double score;
 		int n, amb;
 
+		i = want != 0 ? sc->cand[c] : c;
+		if (i < next)
+			continue;
+		t = &sc->tok[i];
 		if (t->start >= to)
 			break;
+		if (want != 0 && !(t->dmask & want))
+			continue;
 		if (!t->alpha || t->flen == 0 ||
 		    (int)(t->end - t->start) < r->min_len)
 			continue;
@@ -349,7 +421,7 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 		}
 		if (px_findings_add(fs, s, e, r, score, 0) != PHI_OK)
 			return PHI_ENOMEM;
-		i = last;
+		next = last + 1;
 	}
 	return PHI_OK;
 }

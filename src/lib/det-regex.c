@@ -87,6 +87,7 @@ px_regex_compile(struct px_rule *r, int jit, struct phi_error *err)
 			    "rule '%s': JIT compile failed: %s", r->id,
 			    (char *)msg);
 		}
+		r->jitted = 1;
 	}
 	return PHI_OK;
 }
@@ -107,8 +108,15 @@ match_once(const struct px_rule *r, struct px_scratch *sc, const char *text,
 	double score;
 	int rc, st;
 
-	rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, off, 0, sc->md,
-	    sc->mctx);
+	/* JIT code is entered directly: pcre2_match() would only check
+	 * arguments that are valid here (no options, off <= len, and no UTF
+	 * check with PCRE2_MATCH_INVALID_UTF) before calling it */
+	if (r->jitted)
+		rc = pcre2_jit_match(r->re, (PCRE2_SPTR)text, len, off, 0,
+		    sc->md, sc->mctx);
+	else
+		rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, off, 0,
+		    sc->md, sc->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 1;
 	if ((st = px_regex_status(rc)) != PHI_OK)
@@ -190,6 +198,79 @@ trigger_ok(const struct px_rule *r, const char *text, size_t len,
 	return 1;
 }
 
+/* Longest leading digit run the trigger table tells apart. */
+#define TRIG_DIGITS_MAX	255
+
+/*
+ * The trigger-next and trigger-digits tests of all triggered rules as one
+ * table: row n for a token led by n digits (0: by no digit; the last row
+ * for runs longer than any rule asks about), column the byte after the
+ * token or 256 at the end of the text.  A digit token then costs one load
+ * instead of a test per rule.  Rules asking for longer runs than
+ * TRIG_DIGITS_MAX keep the test of their own.
+ */
+int
+px_trigger_table(struct phi_engine *eng)
+{
+	size_t maxd = 0, row, c;
+	int b;
+
+	for (b = 0; b < eng->ntrig; b++) {
+		const struct px_rule *r = eng->trig_rules[b];
+
+		if (r->trigger_digits[1] > TRIG_DIGITS_MAX)
+			eng->trig_slow |= 1ULL << b;
+		else if (r->trigger_digits[1] > 0 &&
+		    (size_t)r->trigger_digits[1] > maxd)
+			maxd = (size_t)r->trigger_digits[1];
+	}
+	eng->trig_rows = maxd + 2;
+	if ((eng->trig_ok = px_calloc(eng->trig_rows * 257,
+	    sizeof(*eng->trig_ok))) == NULL)
+		return PHI_ENOMEM;
+	for (b = 0; b < eng->ntrig; b++) {
+		const struct px_rule *r = eng->trig_rules[b];
+
+		if (eng->trig_slow & (1ULL << b))
+			continue;
+		for (row = 0; row < eng->trig_rows; row++) {
+			if (row > 0 && r->trigger_digits[1] > 0 &&
+			    (row < (size_t)r->trigger_digits[0] ||
+			    row > (size_t)r->trigger_digits[1]))
+				continue;
+			for (c = 0; c < 257; c++)
+				if (r->trigger_next == NULL || (c > 0 &&
+				    c < 256 && strchr(r->trigger_next, (int)c)
+				    != NULL))
+					eng->trig_ok[row * 257 + c] |=
+					    1ULL << b;
+		}
+	}
+	return PHI_OK;
+}
+
+/* The rules of mask m whose trigger-next and trigger-digits pass at t. */
+static uint64_t
+trigger_pass(const struct phi_engine *eng, const char *text, size_t len,
+    const struct px_token *t, uint64_t m)
+{
+	uint64_t ok, slow;
+	size_t row = 0, i;
+	int b;
+
+	for (i = t->start; i < t->end && text[i] >= '0' && text[i] <= '9' &&
+	    row + 1 < eng->trig_rows; i++)
+		row++;
+	ok = m & eng->trig_ok[row * 257 + (t->end < len ?
+	    (unsigned char)text[t->end] : 256)];
+	for (slow = m & eng->trig_slow; slow != 0; slow &= slow - 1) {
+		b = px_ctz64(slow);
+		if (trigger_ok(eng->trig_rules[b], text, len, t))
+			ok |= 1ULL << b;
+	}
+	return ok;
+}
+
 /*
  * Triggered rules: the pattern is compiled anchored and tried only at the
  * start of tokens that are trigger words (or start with a digit), found by
@@ -202,10 +283,13 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
     struct px_findings *fs)
 {
 	size_t last[PX_TRIGGER_RULES_MAX], i, next;
-	uint64_t bits, byword, digit_bits = 0;
+	size_t lo[PX_TRIGGER_RULES_MAX], hi[PX_TRIGGER_RULES_MAX];
+	uint64_t bits, fired, digit_bits = 0;
 	int rc, b;
 
 	memset(last, 0, sizeof(last));
+	memset(lo, 0, sizeof(lo));
+	memset(hi, 0, sizeof(hi));
 	for (i = 0; i < sc->ntok; i++) {
 		const struct px_token *t = &sc->tok[i];
 
@@ -219,25 +303,29 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 			digit_bits = eng->trig_digit;
 		/* trigger-next and trigger-digits filter the @digit and @any
 		 * firings; a trigger word fires as it is */
-		byword = bits;
-		bits |= digit_bits | eng->trig_any;
+		fired = (digit_bits | eng->trig_any) & ~bits;
+		if (fired != 0)
+			bits |= trigger_pass(eng, text, len, t, fired);
 		digit_bits = 0;
-		for (b = 0; bits != 0; b++, bits >>= 1) {
-			const struct px_rule *r = eng->trig_rules[b];
+		for (; bits != 0; bits &= bits - 1) {
+			const struct px_rule *r;
 			size_t k;
 
-			if (!(bits & 1) || (!((byword >> b) & 1) &&
-			    !trigger_ok(r, text, len, t)))
-				continue;
+			b = px_ctz64(bits);
+			r = eng->trig_rules[b];
 			/* trigger-back: the match may start some tokens
 			 * before its trigger ("Mercy General Hospital");
-			 * try the earliest start first */
+			 * try the earliest start first.  Tokens lo..hi-1
+			 * are known not to start a match of the rule (an
+			 * anchored attempt depends on the text alone), so
+			 * overlapping windows try each token once. */
 			k = (size_t)r->trigger_back < i ? (size_t)
 			    r->trigger_back : i;
 			for (;; k--) {
-				size_t at = sc->tok[i - k].start;
+				size_t j = i - k, at = sc->tok[j].start;
 
-				if (at >= last[b]) {
+				if (at >= last[b] && (j < lo[b] ||
+				    j >= hi[b])) {
 					rc = match_once(r, sc, text, len, at,
 					    from, to, fs, &next);
 					if (rc != 1 && rc != PHI_OK) {
@@ -248,6 +336,9 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 						last[b] = next;
 						break;
 					}
+					if (j != hi[b])
+						lo[b] = j;
+					hi[b] = j + 1;
 				}
 				if (k == 0)
 					break;

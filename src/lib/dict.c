@@ -307,3 +307,71 @@ px_dict_load(struct px_dict *d, const char *text, size_t len,
 		return px_error(err, PHI_ENOMEM, "out of memory");
 	return PHI_OK;
 }
+
+/* Add the one-word entries of src to lex, OR-ing v into their values. */
+static int
+lexicon_add(struct px_dict *lex, const struct px_dict *src, uint64_t v,
+    size_t *arena_cap)
+{
+	size_t i, len;
+	int rc;
+
+	for (i = 0; i < src->norder; i++) {
+		const char *e = src->arena + src->order[i];
+
+		if (strchr(e, ' ') != NULL)
+			continue;	/* phrases never equal a token */
+		len = strlen(e);
+		if ((rc = insert(lex, e, len, arena_cap)) != PHI_OK ||
+		    (rc = px_dict_set_value(lex, e, len, v)) != PHI_OK)
+			return rc;
+	}
+	return PHI_OK;
+}
+
+/*
+ * The lexicon: every word of dictionaries 0..n-1 (n <= 32) once, its value
+ * bit i when dictionary i holds it and bit 32 + i when a phrase of
+ * dictionary i starts with it.  A token then costs one probe for all the
+ * dictionaries instead of one per dictionary it is asked about.  Entries
+ * are copied as folded at load time, not folded again.
+ */
+int
+px_lexicon_build(struct px_dict **lexp, struct px_dict *const *dicts,
+    size_t n)
+{
+	struct px_dict *lex;
+	size_t i, total = 0, arena_cap = 0;
+	int rc = PHI_OK;
+
+	*lexp = NULL;
+	for (i = 0; i < n; i++)
+		total += dicts[i]->norder + (dicts[i]->prefix != NULL ?
+		    dicts[i]->prefix->norder : 0);
+	if ((lex = px_dict_new("lexicon", NULL, NULL)) == NULL)
+		return PHI_ENOMEM;
+	lex->nslots = 16;
+	while (lex->nslots < total * 2)
+		lex->nslots *= 2;
+	lex->hashes = px_calloc(lex->nslots, sizeof(*lex->hashes));
+	lex->offs = px_calloc(lex->nslots, sizeof(*lex->offs));
+	lex->vals = px_calloc(lex->nslots, sizeof(*lex->vals));
+	if (lex->hashes == NULL || lex->offs == NULL || lex->vals == NULL)
+		rc = PHI_ENOMEM;
+	for (i = 0; i < n && rc == PHI_OK; i++) {
+		rc = lexicon_add(lex, dicts[i], 1ULL << i, &arena_cap);
+		if (rc == PHI_OK && dicts[i]->prefix != NULL)
+			rc = lexicon_add(lex, dicts[i]->prefix, 1ULL << (32 +
+			    i), &arena_cap);
+	}
+	/* the order of entries is not needed: no value lists */
+	px_free(lex->order);
+	lex->order = NULL;
+	lex->norder = lex->ordcap = 0;
+	if (rc != PHI_OK) {
+		px_dict_free(lex);
+		return rc;
+	}
+	*lexp = lex;
+	return PHI_OK;
+}

@@ -262,6 +262,8 @@ triggers(struct phi_engine *eng, struct phi_error *err)
 		}
 	}
 	eng->has_dict_rules = 1;	/* triggers need the tokens */
+	if (px_trigger_table(eng) != PHI_OK)
+		return px_error(err, PHI_ENOMEM, "out of memory");
 	return PHI_OK;
 }
 
@@ -350,6 +352,16 @@ compile(struct phi_engine *eng, struct phi_error *err)
 			eng->has_dict_rules = 1;
 		}
 		eng->active[eng->nactive++] = r;
+	}
+	if (eng->has_dict_rules && px_lexicon_build(&eng->lex, sp->dicts,
+	    sp->ndicts < 32 ? sp->ndicts : 32) != PHI_OK)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	for (i = 0; i < eng->nactive; i++) {
+		const struct px_rule *r = eng->active[i];
+
+		if (r->kind == PX_RULE_DICT && r->dict_idx < 32)
+			eng->dict_main |= 1ULL << r->dict_idx |
+			    1ULL << (32 + r->dict_idx);
 	}
 	if (!sp->threshold_set)
 		sp->threshold = DEFAULT_THRESHOLD;
@@ -443,6 +455,8 @@ phi_engine_destroy(struct phi_engine *eng)
 	explicit_bzero(&eng->keys, sizeof(eng->keys));
 	px_free(eng->active);
 	px_dict_free(eng->trig);
+	px_dict_free(eng->lex);
+	px_free(eng->trig_ok);
 	for (i = 0; i < eng->novr; i++)
 		px_free(eng->ovr[i].what);
 	px_free(eng->ovr);
@@ -530,6 +544,7 @@ px_scratch_free(struct px_scratch *sc)
 	pcre2_match_context_free(sc->mctx);
 	pcre2_jit_stack_free(sc->jstack);
 	px_free(sc->tok);
+	px_free(sc->cand);
 	if (sc->fold != NULL)
 		px_wipe_free(sc->fold, sc->foldcap);
 	memset(sc, 0, sizeof(*sc));

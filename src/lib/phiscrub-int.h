@@ -16,6 +16,23 @@
 
 #define PX_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* Index of the lowest set bit of a non-zero mask. */
+static inline int
+px_ctz64(uint64_t m)
+{
+#if defined(__GNUC__)
+	return __builtin_ctzll(m);
+#else
+	int n = 0;
+
+	while (!(m & 1)) {
+		m >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
 /* Validators a regex rule can ask for (bit mask). */
 enum px_validator {
 	PX_VAL_DATE = 1 << 0,	/* month 1-12, day valid for the month */
@@ -65,6 +82,7 @@ struct px_rule {
 	/* regex */
 	char *pattern;
 	pcre2_code *re;
+	int jitted;			/* re has JIT code */
 	int caseless;
 	int group;			/* capture group that is the PHI; 0 = all */
 	unsigned validators;
@@ -334,8 +352,15 @@ struct phi_engine {
 	struct px_dict *trig;		/* trigger word -> rule bit mask */
 	uint64_t trig_digit;		/* rules triggered by digit tokens */
 	uint64_t trig_any;		/* rules triggered by every token */
+	struct px_dict *lex;		/* words of dictionaries 0..31 */
+	uint64_t dict_main;		/* lexicon bits of the dictionaries
+					   of dictionary rules */
 	const struct px_rule *trig_rules[PX_TRIGGER_RULES_MAX];
 	int ntrig;
+	uint64_t *trig_ok;		/* [digits * 257 + next byte]: rules
+					   whose trigger-next and -digits pass */
+	size_t trig_rows;		/* leading digit counts, capped */
+	uint64_t trig_slow;		/* rules tested one by one instead */
 };
 
 /* A detected span, offsets relative to the unit's region buffer. */
@@ -358,12 +383,13 @@ struct px_token {
 	size_t start;
 	size_t end;
 	uint64_t hash;			/* of the folded form */
+	uint64_t dmask;			/* lexicon value: the dictionaries
+					   that hold it (bit i), whose phrases
+					   it starts (bit 32 + i) */
+	uint32_t foff;			/* folded text offset in scratch */
 	uint16_t flen;			/* folded length */
 	uint8_t cls;			/* PX_CASE_* of the token */
 	uint8_t alpha;			/* only letters and ' - */
-	uint32_t foff;			/* folded text offset in scratch */
-	uint64_t dknown;		/* dictionaries already probed ... */
-	uint64_t dmask;			/* ... and those that hold it */
 };
 
 /* Per-stream scratch space for detectors. */
@@ -377,6 +403,11 @@ struct px_scratch {
 	char *fold;			/* folded token text */
 	size_t foldlen;
 	size_t foldcap;
+	uint32_t *cand;			/* tokens that may start a finding of
+					   a dictionary rule */
+	size_t ncand;
+	size_t candcap;
+	int looked;			/* dmask and cand are set */
 	const char *fail_rule;		/* rule whose match failed, if any */
 };
 
@@ -416,6 +447,7 @@ uint64_t px_dict_value(const struct px_dict *, uint64_t, const char *,
 	    size_t);
 int	 px_dict_set_value(struct px_dict *, const char *, size_t, uint64_t);
 uint64_t px_hash(const char *, size_t);
+int	 px_lexicon_build(struct px_dict **, struct px_dict *const *, size_t);
 uint64_t px_hash_more(uint64_t, const char *, size_t);
 
 /* builtin.c (generated) */
@@ -464,6 +496,7 @@ int	 px_regex_run(const struct phi_engine *, const struct px_rule *,
 	    struct px_scratch *, const char *, size_t, size_t, size_t,
 	    struct px_findings *);
 int	 px_regex_status(int);
+int	 px_trigger_table(struct phi_engine *);
 int	 px_regex_run_triggered(const struct phi_engine *,
 	    struct px_scratch *, const char *, size_t, size_t, size_t,
 	    struct px_findings *);
