@@ -39,6 +39,7 @@
 #include "phiscrub-int.h"
 
 #define MARKER		"[UNEVALUATED]"
+#define TOO_LONG	"longer than the document limit"
 #define SLICE		(64 * 1024)	/* bytes buffered at once */
 #define LABEL_SYSTEM	"http://terminology.hl7.org/CodeSystem/" \
 			"v3-ObservationValue"
@@ -1094,26 +1095,7 @@ entity(const char *d, size_t i, size_t n, char *c, size_t *len)
 		}
 		if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
 			return 0;
-		if (cp < 0x80) {
-			c[0] = (char)cp;
-			return 1;
-		}
-		if (cp < 0x800) {
-			c[0] = (char)(0xc0 | cp >> 6);
-			c[1] = (char)(0x80 | (cp & 0x3f));
-			return 2;
-		}
-		if (cp < 0x10000) {
-			c[0] = (char)(0xe0 | cp >> 12);
-			c[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-			c[2] = (char)(0x80 | (cp & 0x3f));
-			return 3;
-		}
-		c[0] = (char)(0xf0 | cp >> 18);
-		c[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		c[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		c[3] = (char)(0x80 | (cp & 0x3f));
-		return 4;
+		return px_utf8_put(c, (unsigned)cp);
 	}
 	for (k = 0; k < PX_NELEM(named); k++)
 		if (strlen(named[k].e) == j - i - 1 &&
@@ -2010,13 +1992,18 @@ reference_year(struct px_fhir *f)
 			f->ref_year = y;
 }
 
-/* A document that cannot be evaluated: nothing of it is written. */
+/*
+ * A document that cannot be evaluated (at input line line): nothing of it
+ * is written.
+ */
 static int
-reject(struct phi_stream *st, struct px_fhir *f, size_t n, const char *why,
-    struct phi_error *err)
+reject(struct phi_stream *st, struct px_fhir *f, size_t n, uint64_t line,
+    const char *why, struct phi_error *err)
 {
 	int rc;
 
+	snprintf(f->label, sizeof(f->label), "line %llu",
+	    (unsigned long long)line);
 	px_stream_count_unevaluated(st, 1);
 	if ((rc = px_stream_region_error(st, PHI_EINPUT, err, "%s: %s",
 	    f->label, why)) != PHI_OK)
@@ -2046,13 +2033,12 @@ document(struct phi_stream *st, struct px_fhir *f, size_t n, int *written,
 	if (rc == PHI_ENOMEM)
 		return px_error(err, rc, "out of memory");
 	if (rc != PHI_OK) {
-		snprintf(f->label, sizeof(f->label), "line %llu",
-		    (unsigned long long)(f->line + (uint64_t)perr.line - 1));
-		return reject(st, f, n, perr.msg, err);
+		return reject(st, f, n, f->line + (uint64_t)perr.line - 1,
+		    perr.msg, err);
 	}
 	if (N(0)->type != PX_J_OBJ || (rt = px_json_get(&f->j, 0,
 	    "resourceType")) == PX_JNONE || N(rt)->type != PX_J_STR)
-		return reject(st, f, n, "not a FHIR resource (no "
+		return reject(st, f, n, f->line, "not a FHIR resource (no "
 		    "resourceType)", err);
 	nn = f->j.nn;
 	if (px_grow((void **)&f->ni, &f->nicap, nn, sizeof(*f->ni)) !=
@@ -2181,10 +2167,8 @@ feed_lines(struct phi_stream *st, struct px_fhir *f, int eof,
 			if (f->len > f->max && !f->skipping) {
 				/* over-long: refused, read past */
 				f->skipping = 1;
-				snprintf(f->label, sizeof(f->label), "line %llu",
-				    (unsigned long long)f->line);
-				if ((rc = reject(st, f, f->len, "longer than "
-				    "the document limit", err)) != PHI_OK)
+				if ((rc = reject(st, f, f->len, f->line, TOO_LONG,
+				    err)) != PHI_OK)
 					return rc;
 			}
 			if (f->skipping) {
@@ -2206,10 +2190,8 @@ feed_lines(struct phi_stream *st, struct px_fhir *f, int eof,
 			if ((rc = px_stream_emit(st, f->buf, n, err)) != PHI_OK)
 				return rc;
 		} else if (t > f->max) {
-			snprintf(f->label, sizeof(f->label), "line %llu",
-			    (unsigned long long)f->line);
-			if ((rc = reject(st, f, t, "longer than the document "
-			    "limit", err)) != PHI_OK)
+			if ((rc = reject(st, f, t, f->line, TOO_LONG,
+			    err)) != PHI_OK)
 				return rc;
 		} else {
 			if ((rc = document(st, f, t, &wr, err)) != PHI_OK)
@@ -2253,9 +2235,7 @@ feed_values(struct phi_stream *st, struct px_fhir *f, int eof,
 				return PHI_OK;
 			if (f->buf[0] != '{') {
 				f->broken = 1;
-				snprintf(f->label, sizeof(f->label), "line "
-				    "%llu", (unsigned long long)f->line);
-				return reject(st, f, f->len, "not a JSON "
+				return reject(st, f, f->len, f->line, "not a JSON "
 				    "object", err);
 			}
 		}
@@ -2263,11 +2243,8 @@ feed_values(struct phi_stream *st, struct px_fhir *f, int eof,
 		if (n == 0) {
 			if (f->len > f->max && !f->skipping) {
 				f->skipping = 1;
-				snprintf(f->label, sizeof(f->label),
-				    "document at line %llu",
-				    (unsigned long long)f->line);
-				if ((rc = reject(st, f, f->len, "longer than "
-				    "the document limit", err)) != PHI_OK)
+				if ((rc = reject(st, f, f->len, f->line, TOO_LONG,
+				    err)) != PHI_OK)
 					return rc;
 			}
 			if (f->skipping) {
@@ -2278,10 +2255,7 @@ feed_values(struct phi_stream *st, struct px_fhir *f, int eof,
 			}
 			if (eof && !f->skipping && f->len > 0) {
 				f->broken = 1;
-				snprintf(f->label, sizeof(f->label),
-				    "document at line %llu",
-				    (unsigned long long)f->line);
-				return reject(st, f, f->len, "unexpected end "
+				return reject(st, f, f->len, f->line, "unexpected end "
 				    "of input", err);
 			}
 			return PHI_OK;
@@ -2289,10 +2263,8 @@ feed_values(struct phi_stream *st, struct px_fhir *f, int eof,
 		if (f->skipping)
 			f->skipping = 0;
 		else if (n > f->max) {
-			snprintf(f->label, sizeof(f->label), "document at line "
-			    "%llu", (unsigned long long)f->line);
-			if ((rc = reject(st, f, n, "longer than the document "
-			    "limit", err)) != PHI_OK)
+			if ((rc = reject(st, f, n, f->line, TOO_LONG,
+			    err)) != PHI_OK)
 				return rc;
 		} else if ((rc = document(st, f, n, &wr, err)) != PHI_OK)
 			return rc;

@@ -119,8 +119,9 @@ hex4(const char *s, unsigned *v)
 	return 0;
 }
 
-static size_t
-utf8_put(char *o, unsigned cp)
+/* Code point cp (valid, not a surrogate) as UTF-8 into o; its length. */
+size_t
+px_utf8_put(char *o, unsigned cp)
 {
 	if (cp < 0x80) {
 		o[0] = (char)cp;
@@ -236,7 +237,7 @@ string(struct jp *p, uint32_t *off, uint32_t *len, int *esc)
 			p->i -= 6;
 			return fail(p, "NUL character in string");
 		}
-		j->alen += utf8_put(j->arena + j->alen, cp);
+		j->alen += px_utf8_put(j->arena + j->alen, cp);
 	}
 	*len = (uint32_t)(j->alen - *off);
 	j->arena[j->alen++] = '\0';

@@ -245,7 +245,8 @@ initial(struct px_known *h, const char *v, size_t n, uint64_t *w)
  */
 int
 px_known_add_name(struct px_known *h, const struct px_part *fam,
-    const struct px_part *giv, const struct px_part *mid, const struct px_rule *rule)
+    const struct px_part *giv, const struct px_part *mid,
+    const struct px_rule *rule)
 {
 	enum { MAXW = 4 };
 	uint64_t F[MAXW], G[MAXW], M[MAXW], gi, mi, w[PX_HL7_KNOWN_WORDS];

@@ -617,6 +617,7 @@ uint32_t px_json_get(const struct px_json *, uint32_t, const char *);
 void	 px_json_path(const struct px_json *, uint32_t, char *, size_t);
 int	 px_json_write(const struct px_json *, uint32_t, int,
 	    int (*)(void *, const char *, size_t), void *);
+size_t	 px_utf8_put(char *, unsigned);
 void	 px_json_put_string(int (*)(void *, const char *, size_t), void *,
 	    const char *, size_t, int *);
 
