@@ -13,6 +13,9 @@
 #                      CPU-second is below this number (CI gate)
 #   BENCH_HL7_MB=20    size of the synthetic HL7 v2 feed (bench/gen-hl7.py)
 #                      timed with -f hl7 after the notes; 0 skips it
+#   BENCH_FHIR_MB=20   size of the synthetic FHIR R4 NDJSON file
+#                      (bench/gen-fhir.py) timed with -f ndjson after the
+#                      HL7 feed; 0 skips it
 #   BENCH_CPU=0        CPU to pin to with taskset
 #   BENCH_GNU_TIME=/usr/bin/time  GNU time for max RSS; set it empty to use
 #                      the /proc fallback instead
@@ -36,6 +39,12 @@ usage() { echo "bench/run.sh: $*" >&2; exit 2; }
 case $mb in ''|*[!0-9.]*|*.*.*) usage "BENCH_MB must be a number, not '$mb'";; esac
 case $runs in ''|*[!0-9]*|0) usage "BENCH_RUNS must be a positive integer";; esac
 case $min_mbs in *[!0-9.]*) usage "BENCH_MIN_MBS must be a number";; esac
+hl7_mb=${BENCH_HL7_MB:-20}
+fhir_mb=${BENCH_FHIR_MB:-20}
+case $hl7_mb in ''|*[!0-9.]*|*.*.*|.) usage "BENCH_HL7_MB must be a number, not '$hl7_mb'";; esac
+case $fhir_mb in ''|*[!0-9.]*|*.*.*|.) usage "BENCH_FHIR_MB must be a number, not '$fhir_mb'";; esac
+# is_nonzero NUMBER: true unless NUMBER is 0 (or 0.0, 00 ...).
+is_nonzero() { awk -v n="$1" 'BEGIN { exit !(n + 0 > 0) }'; }
 [ -x "$bin" ] || die "no executable phiscrub at '$bin' (build it: make phiscrub)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/phiscrub-bench.XXXXXX") || die "mktemp failed"
@@ -177,36 +186,40 @@ BEGIN {
     if (note != "") print "max RSS" note
 }'
 
-# --- 5. HL7 v2: the same measure on a synthetic feed (-f hl7). ---------------
-hl7_mb=${BENCH_HL7_MB:-20}
-case $hl7_mb in ''|*[!0-9.]*|*.*.*) usage "BENCH_HL7_MB must be a number, not '$hl7_mb'";; esac
-if [ "$hl7_mb" != 0 ]; then
-    hcorpus="$out/hl7-$hl7_mb.hl7"
-    if [ ! -s "$hcorpus" ]; then
+# --- 5. Structured formats: the same measure with -f (HL7 v2, FHIR). -------
+# bench_format LABEL FORMAT GENERATOR MB FILE WHAT DESC: writes FILE once with
+# `GENERATOR --mb MB --seed SEED` (WHAT names it in messages), then times
+# `cat FILE` beside `phiscrub -f FORMAT FILE` like the notes (warm-up run,
+# BENCH_RUNS alternating runs, medians) and prints a table under LABEL.
+bench_format() {
+    local label=$1 fmt=$2 gen=$3 fmb=$4 file=$5 what=$6 desc=$7
+    local fbytes frss rc pfx="$tmp/$2"
+    if [ ! -s "$file" ]; then
+        command -v python3 >/dev/null || die "python3 is needed to generate the $what"
         mkdir -p "$out" || die "cannot create $out"
-        echo "generating $hcorpus (seed $seed) ..." >&2
-        python3 "$here/gen-hl7.py" --mb "$hl7_mb" --seed "$seed" > "$hcorpus.tmp" ||
-            { rm -f "$hcorpus.tmp"; die "HL7 feed generation failed"; }
-        mv "$hcorpus.tmp" "$hcorpus" || die "cannot write $hcorpus"
+        echo "generating $file (seed $seed) ..." >&2
+        python3 "$here/$gen" --mb "$fmb" --seed "$seed" > "$file.tmp" ||
+            { rm -f "$file.tmp"; die "$what generation failed"; }
+        mv "$file.tmp" "$file" || die "cannot write $file"
     fi
-    hbytes=$(wc -c < "$hcorpus") || die "cannot read $hcorpus"
-    hbytes=${hbytes//[!0-9]/}
-    cat "$hcorpus" > /dev/null || die "cat failed on $hcorpus"
-    "${pin[@]}" "$bin" -f hl7 "$hcorpus" > /dev/null 2> "$tmp/stderr" || {
-        rc=$?; cat "$tmp/stderr" >&2; die "phiscrub -f hl7 failed on $hcorpus (exit $rc)"; }
+    fbytes=$(wc -c < "$file") || die "cannot read $file"
+    fbytes=${fbytes//[!0-9]/}
+    cat "$file" > /dev/null || die "cat failed on $file"
+    "${pin[@]}" "$bin" -f "$fmt" "$file" > /dev/null 2> "$tmp/stderr" || {
+        rc=$?; cat "$tmp/stderr" >&2; die "phiscrub -f $fmt failed on $file (exit $rc)"; }
     for _ in $(seq "$runs"); do
-        run_timed "$tmp/hcat" cat "$hcorpus" || die "cat failed (exit $?)"
-        run_timed "$tmp/hph" "$bin" -f hl7 "$hcorpus" || {
-            rc=$?; cat "$tmp/stderr" >&2; die "phiscrub -f hl7 failed (exit $rc)"; }
+        run_timed "$pfx-cat" cat "$file" || die "cat failed (exit $?)"
+        run_timed "$pfx-ph" "$bin" -f "$fmt" "$file" || {
+            rc=$?; cat "$tmp/stderr" >&2; die "phiscrub -f $fmt failed (exit $rc)"; }
     done
-    hrss=n/a
-    [ -n "$gnutime" ] && hrss=$(median "$tmp/hph.rss" 1)
+    frss=n/a
+    [ -n "$gnutime" ] && frss=$(median "$pfx-ph.rss" 1)
     echo
-    echo "HL7 v2:  ${hcorpus#"$root"/} ($hbytes bytes, seed $seed; ADT, ORU, MDM)"
-    awk -v b="$hbytes" \
-        -v cw="$(median "$tmp/hcat.times" 1)" -v cc="$(median "$tmp/hcat.times" 2)" \
-        -v pw="$(median "$tmp/hph.times" 1)" -v pc="$(median "$tmp/hph.times" 2)" \
-        -v pr="$hrss" '
+    printf '%-9s%s\n' "$label:" "${file#"$root"/} ($fbytes bytes, seed $seed; $desc)"
+    awk -v b="$fbytes" \
+        -v cw="$(median "$pfx-cat.times" 1)" -v cc="$(median "$pfx-cat.times" 2)" \
+        -v pw="$(median "$pfx-ph.times" 1)" -v pc="$(median "$pfx-ph.times" 2)" \
+        -v pr="$frss" '
     function rate(t) { return t > 0 ? sprintf("%.1f", b / 1e6 / t) : "inf" }
     function rss(k)  { return k ~ /^[0-9]+$/ ? sprintf("%.1f MB", k / 1024) : k }
     BEGIN {
@@ -216,6 +229,15 @@ if [ "$hl7_mb" != 0 ]; then
         printf fmt, "cat", sprintf("%.2f", mb), cc, cw, rate(cc), rate(cw), "-"
         printf fmt, "phiscrub", sprintf("%.2f", mb), pc, pw, rate(pc), rate(pw), rss(pr)
     }'
+}
+
+if is_nonzero "$hl7_mb"; then
+    bench_format "HL7 v2" hl7 gen-hl7.py "$hl7_mb" "$out/hl7-$hl7_mb.hl7" \
+        "HL7 feed" "ADT, ORU, MDM"
+fi
+if is_nonzero "$fhir_mb"; then
+    bench_format "FHIR" ndjson gen-fhir.py "$fhir_mb" "$out/fhir-${fhir_mb}.ndjson" \
+        "FHIR NDJSON file" "NDJSON, one resource a line, Patients first"
 fi
 
 # --- 6. Optional gate (notes). -------------------------------------------------

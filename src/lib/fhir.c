@@ -1421,6 +1421,20 @@ where(void *arg, size_t t, int code, const char *what, struct phi_error *err)
 	    err);
 }
 
+/* An attachment's data changed or went: its size and hash would lie. */
+static void
+drop_size(struct px_fhir *f, uint32_t data)
+{
+	uint32_t o = owner(f, data), k;
+
+	if (o == PX_JNONE)
+		return;
+	if ((k = px_json_get(&f->j, o, "size")) != PX_JNONE)
+		f->j.n[k].del = 1;
+	if ((k = px_json_get(&f->j, o, "hash")) != PX_JNONE)
+		f->j.n[k].del = 1;
+}
+
 /*
  * Collect the scanned strings, narratives and text attachments into the
  * scan text; remove attachments of other types (and those that do not
@@ -1459,6 +1473,7 @@ collect(struct phi_stream *st, struct px_fhir *f, struct phi_error *err)
 			if (!text_type(f, o)) {
 				/* not text we can read: it goes */
 				f->j.n[x].del = 1;
+				drop_size(f, x);
 				label(f, x, L_REDACTED);
 				if ((rc = px_stream_report_error(st,
 				    "attachment-not-text", f->base + nd->raw,
@@ -1475,6 +1490,7 @@ collect(struct phi_stream *st, struct px_fhir *f, struct phi_error *err)
 			    f->tmp.len) != f->tmp.len ||
 			    memchr(f->tmp.p, '\0', f->tmp.len) != NULL) {
 				f->j.n[x].del = 1;
+				drop_size(f, x);
 				label(f, x, L_REDACTED);
 				px_stream_count_unevaluated(st, 1);
 				if ((rc = region(st, f, x, PHI_EINPUT,
@@ -1733,6 +1749,7 @@ apply_findings(struct phi_stream *st, struct px_fhir *f,
 		if (abuf_add(&f->out, src + pos, sl - pos) != PHI_OK)
 			return px_error(err, PHI_ENOMEM, "out of memory");
 		if (p->kind == S_B64) {
+			drop_size(f, p->x);
 			f->tmp.len = 0;
 			if (b64_encode(f->out.p, f->out.len, &f->tmp) != PHI_OK ||
 			    set_value(f, p->x, &f->tmp) != PHI_OK)
