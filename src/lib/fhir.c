@@ -882,10 +882,10 @@ part(const struct px_fhir *f, uint32_t x, const char *k, int idx)
 /*
  * The values rules replace in the "who" resources under node range: names
  * in every order, numbers by digits, dates in every layout, streets
- * without their number.  Into kn; counts entries into *added.
+ * without their number.  Into kn.
  */
 static int
-harvest(struct px_fhir *f, struct px_known *kn, uint32_t only)
+harvest(struct px_fhir *f, struct px_known *kn)
 {
 	size_t x;
 	int rc;
@@ -897,8 +897,7 @@ harvest(struct px_fhir *f, struct px_known *kn, uint32_t only)
 		uint32_t pa = nd->parent;
 		char d8[8];
 
-		if (!replaces(r) || (only != PX_JNONE && ni->res != only) ||
-		    !who(rtype_of(f, ni->res)))
+		if (!replaces(r) || !who(rtype_of(f, ni->res)))
 			continue;
 		if (nd->type == PX_J_OBJ && ni->type == T_HUMANNAME) {
 			struct px_part fam = part(f, (uint32_t)x, "family", 0);
@@ -1001,7 +1000,7 @@ session_known(struct px_fhir *f)
 	} else
 		kn = s->everyone;
 	before = px_known_count(kn);
-	if ((rc = harvest(f, kn, PX_JNONE)) != PHI_OK ||
+	if ((rc = harvest(f, kn)) != PHI_OK ||
 	    (rc = px_known_index(kn)) != PHI_OK)
 		return rc;
 	s->entries += px_known_count(kn) - before;
@@ -2072,7 +2071,7 @@ document(struct phi_stream *st, struct px_fhir *f, size_t n, int *written,
 	f->pknown = NULL;
 	kn[0] = kn[1] = kn[2] = NULL;
 	if (eng->spec.fhir.known) {
-		if ((rc = harvest(f, f->known, PX_JNONE)) != PHI_OK ||
+		if ((rc = harvest(f, f->known)) != PHI_OK ||
 		    (rc = px_known_index(f->known)) != PHI_OK ||
 		    (f->ndjson == 1 && (rc = session_known(f)) != PHI_OK))
 			return px_error(err, rc, "out of memory");
@@ -2157,15 +2156,43 @@ value_end(struct px_fhir *f)
 	return 0;
 }
 
+/* JSON whitespace (RFC 8259): nothing else passes between documents. */
+static int
+isws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static int
 blank(const char *p, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+		if (!isws(p[i]))
 			return 0;
 	return 1;
+}
+
+/*
+ * No end of the document in sight and more than a document may hold:
+ * refuse it once, then keep nothing of it (its line ends still counted,
+ * so later errors name the right line).
+ */
+static int
+skip_long(struct phi_stream *st, struct px_fhir *f, struct phi_error *err)
+{
+	int rc;
+
+	if (f->len > f->max && !f->skipping) {
+		f->skipping = 1;
+		if ((rc = reject(st, f, f->len, f->line, TOO_LONG, err)) !=
+		    PHI_OK)
+			return rc;
+	}
+	if (f->skipping)
+		consume(f, f->len);
+	return PHI_OK;
 }
 
 /* NDJSON: every complete line is a document. */
@@ -2180,19 +2207,9 @@ feed_lines(struct phi_stream *st, struct px_fhir *f, int eof,
 	for (;;) {
 		nl = memchr(f->buf + f->scan, '\n', f->len - f->scan);
 		if (nl == NULL && !(eof && f->len > 0)) {
+			if ((rc = skip_long(st, f, err)) != PHI_OK)
+				return rc;
 			f->scan = f->len;
-			if (f->len > f->max && !f->skipping) {
-				/* over-long: refused, read past */
-				f->skipping = 1;
-				if ((rc = reject(st, f, f->len, f->line, TOO_LONG,
-				    err)) != PHI_OK)
-					return rc;
-			}
-			if (f->skipping) {
-				f->base += f->len;
-				f->len = 0;
-				f->scan = 0;
-			}
 			return PHI_OK;
 		}
 		n = nl != NULL ? (size_t)(nl - f->buf) + 1 : f->len;
@@ -2234,13 +2251,11 @@ feed_values(struct phi_stream *st, struct px_fhir *f, int eof,
 
 	for (;;) {
 		if (f->broken) {
-			f->base += f->len;
-			f->len = 0;
+			consume(f, f->len);
 			return PHI_OK;
 		}
 		if (f->depth == 0 && f->scan == 0 && !f->skipping) {
-			for (i = 0; i < f->len && strchr(" \t\r\n",
-			    f->buf[i]) != NULL; i++)
+			for (i = 0; i < f->len && isws(f->buf[i]); i++)
 				;
 			if (i > 0) {
 				if ((rc = px_stream_emit(st, f->buf, i, err)) !=
@@ -2258,18 +2273,9 @@ feed_values(struct phi_stream *st, struct px_fhir *f, int eof,
 		}
 		n = value_end(f);
 		if (n == 0) {
-			if (f->len > f->max && !f->skipping) {
-				f->skipping = 1;
-				if ((rc = reject(st, f, f->len, f->line, TOO_LONG,
-				    err)) != PHI_OK)
-					return rc;
-			}
-			if (f->skipping) {
-				/* keep scanning, keep nothing */
-				f->base += f->len;
-				f->len = 0;
-				f->scan = 0;
-			}
+			/* value_end keeps its state: scanning goes on */
+			if ((rc = skip_long(st, f, err)) != PHI_OK)
+				return rc;
 			if (eof && !f->skipping && f->len > 0) {
 				f->broken = 1;
 				return reject(st, f, f->len, f->line, "unexpected end "
@@ -2310,8 +2316,7 @@ feed(struct phi_stream *st, struct px_fhir *f, int eof,
 		/* one value complete on the first line: NDJSON */
 		size_t i;
 
-		for (i = 0; i < f->len && strchr(" \t\r\n", f->buf[i]) != NULL;
-		    i++)
+		for (i = 0; i < f->len && isws(f->buf[i]); i++)
 			;
 		nl = i < f->len ? memchr(f->buf + i, '\n', f->len - i) : NULL;
 		if (nl == NULL && !eof)
