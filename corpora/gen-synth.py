@@ -744,8 +744,8 @@ def misc_neg(g):
         f"Professional fee billed as CPT {g.ch('99223', '99232', '99238', '99239')}.",
         f"Moved to room {g.rng.randint(201, 988)} on hospital day {g.rng.randint(2, 5)}.",
         f"Pneumococcal vaccine given, lot {g.alnum(2, 'ABCDEFGHJKLMNPRSTUVWXYZ')}{g.digits(4)}.",
-        f"Last colonoscopy in {g.rng.randint(2005, 2023)} was normal.",
-        f"Former smoker, quit in {g.rng.randint(1978, 2020)}.",
+        f"Last colonoscopy in {P('DATE', str(g.rng.randint(2005, 2023)))} was normal.",
+        f"Former smoker, quit in {P('DATE', str(g.rng.randint(1978, 2020)))}.",
         f"Heparin drip stopped at {hhmm(g)}.",
         f"Given {g.rng.randint(1, 2)}/2 tab of oxycodone for breakthrough pain.",
         f"Neuro checks q4h, GCS {g.ch('15', '14', '15/15')}.",
@@ -754,7 +754,7 @@ def misc_neg(g):
 
 def pmh(g, n=None):
     items = ["hypertension", "type 2 diabetes mellitus", "hyperlipidemia", "CAD s/p PCI in "
-             + str(g.rng.randint(1995, 2022)), "atrial fibrillation on " + g.ch("Coumadin", "apixaban", "Eliquis"),
+             + P("DATE", str(g.rng.randint(1995, 2022))), "atrial fibrillation on " + g.ch("Coumadin", "apixaban", "Eliquis"),
              "COPD", "CKD stage 3b", "Parkinson disease", "hypothyroidism", "GERD",
              "osteoarthritis", "depression", "Crohn's disease", "prior Bell's palsy",
              "BPH", "obstructive sleep apnea on CPAP", "gout", "remote Hodgkin lymphoma",
@@ -788,7 +788,7 @@ def hpi(d, sc):
         "pna": f"{who} is a {a} {d.sexword()} with {pmh(g)} admitted {d.Dd(-3)} with fever, productive cough "
                f"and pleuritic chest pain. Initial {vitals(g)}. Labs: {labs(g)}. CXR: right lower lobe consolidation.",
         "copd": f"{who}, {a}, with severe COPD and {pmh(g, 2)}, presented {d.Dd(-5)} with increased "
-                f"wheeze and sputum. {he.capitalize()} quit smoking in {g.rng.randint(1990, 2020)}. ABG 7.31/58/62.",
+                f"wheeze and sputum. {he.capitalize()} quit smoking in {P('DATE', str(g.rng.randint(1990, 2020)))}. ABG 7.31/58/62.",
         "hip": f"{who} is a {a} {d.sexword()} who fell at home on {d.Dd(-6)} while reaching for the phone. "
                f"{he.capitalize()} was found by {his} {d.rel} {d.N(d.kin, 'first')} after about two hours on the "
                f"floor. X-ray showed a displaced right femoral neck fracture; {pain(g)}.",
@@ -1134,7 +1134,7 @@ def w_pathology(d):
     L += ["", "CLINICAL HISTORY:"]
     L.append(f"{cap1(d.age_txt())} {d.sexword()} with {pmh(g, 2)}. "
              f"{g.ch('Screening.', 'Mass on imaging.', 'Rule out malignancy.', 'Chronic symptoms.', 'Abnormal labs.')} "
-             f"{g.ch('', 'Prior biopsy ' + d.past('any') + '.', 'History of Hodgkin lymphoma treated in ' + str(g.rng.randint(1980, 2015)) + '.')}")
+             f"{g.ch('', 'Prior biopsy ' + d.past('any') + '.', 'History of Hodgkin lymphoma treated in ' + P('DATE', str(g.rng.randint(1980, 2015))) + '.')}")
     L += ["", "SPECIMEN:", f"A. {site}", "", "GROSS DESCRIPTION:"]
     lab = g.rng.randint(0, 2)
     if lab == 0:
@@ -1193,7 +1193,7 @@ def w_referral(d):
     L.append(f"Dear {g.ch('Dr.', 'Dr.', 'Doctor')} {P('NAME', dest.last)},")
     L.append("")
     L.append(f"Thank you for seeing {d.N(pt, 'title')}, a {d.age_txt()} {d.sexword()} whom I have followed "
-             f"since {g.rng.randint(1998, 2022)} for {pmh(g, 3)}. I am referring {him} for "
+             f"since {P('DATE', str(g.rng.randint(1998, 2022)))} for {pmh(g, 3)}. I am referring {him} for "
              f"{g.ch('evaluation of', 'your opinion on', 'management of')} {DX[sc]}.")
     L.append("")
     L.append(hpi(d, sc))

@@ -2,7 +2,8 @@
 # pack-test.sh: `phiscrub test` passes on the built-in default pack, which
 # carries at least 200 examples, at least a third of them negatives that
 # must come back unchanged.  Also runs the examples of the installed copy
-# (rules/safe-harbor.yaml), which must equal the built-in one.
+# (rules/safe-harbor.yaml), which must equal the built-in one, and the
+# keep-years pack.
 set -u
 PHISCRUB=${PHISCRUB:-./phiscrub}
 srcdir=${srcdir:-.}
@@ -26,5 +27,17 @@ if "$PHISCRUB" test "$srcdir/rules/safe-harbor.yaml" > /dev/null; then
 else
 	echo "not ok 3 - examples from rules/safe-harbor.yaml"; fails=1
 fi
-echo "1..3"
+# keep-years: every inherited example passes without the year rules, and
+# the years that the default pack tags come through untouched.
+line="PMH: MI '92, CABG 81, CVA 2004; seen 3/14/2021."
+kept=$(printf '%s\n' "$line" | "$PHISCRUB" -r keep-years)
+tagged=$(printf '%s\n' "$line" | "$PHISCRUB")
+if "$PHISCRUB" test keep-years > /dev/null &&
+   [ "$kept" = "PMH: MI '92, CABG 81, CVA 2004; seen [DATE]." ] &&
+   [ "$tagged" = "PMH: MI '[DATE], CABG [DATE], CVA [DATE]; seen [DATE]." ]; then
+	echo "ok 4 - keep-years keeps the years the default pack tags"
+else
+	echo "not ok 4 - keep-years: '$kept' / default: '$tagged'"; fails=1
+fi
+echo "1..4"
 [ "$fails" = 0 ]

@@ -8,10 +8,10 @@
  * is rewritten in place in its own layout: field widths and zero padding,
  * separators, month names (full or abbreviated, in their case), ordinal
  * suffixes and weekday names are kept; a date without a year is shifted as
- * if in a common year.  A value that is not understood becomes [DATE].
+ * if in a common year, and a year alone (MI '92, CVA 2004) as its 1 July.  A value that is not understood becomes [DATE].
  *
  * generalize keeps what Safe Harbor allows: a date becomes its four-digit
- * year (or [DATE] when it has none), an age over 89 becomes 90+, a ZIP code
+ * year (or [DATE] when it has none; a year alone stays as it is), an age over 89 becomes 90+, a ZIP code
  * its first three digits (021XX), or 000XX when the three-digit area is in
  * the pack's zip3-restricted dictionary.
  */
@@ -41,6 +41,7 @@ struct fld {
 struct date {
 	int y, m, d;
 	int has_y, has_d;
+	int years;		/* only years (MI '92, CVA in 94 and 00) */
 	struct fld f[8];
 	int nf;
 };
@@ -81,6 +82,14 @@ caps_of(const char *s, size_t n)
 	if (n > 1 && s[1] >= 'A' && s[1] <= 'Z')
 		return 2;
 	return 1;
+}
+
+/* A two-digit year: 00-30 are this century, 31-99 the last (notes
+ * write '92 for 1992 far more often than for 2092). */
+static int
+century(long yy)
+{
+	return (int)(yy <= 30 ? 2000 + yy : 1900 + yy);
 }
 
 /* Parse v into d; returns 0 when it is no date we understand. */
@@ -155,12 +164,23 @@ parse(const char *v, size_t len, struct date *dt)
 				    isalph(v[nat[k] + nlen[k]]))
 					dt->f[dt->nf - 1].ord = 1;
 			} else if (nlen[k] == 2 && !dt->has_y) {
-				dt->y = 2000 + (int)num[k];
+				dt->y = century(num[k]);
 				dt->has_y = 2;
 				FIELD(k, 'y');
 			} else
 				return 0;
 		}
+	} else if (memchr(v, '/', len) == NULL && memchr(v, '-', len) ==
+	    NULL && memchr(v, '.', len) == NULL && nn >= 1 &&
+	    (nlen[0] == 2 || nlen[0] == 4) && (nn == 1 || nlen[1] == 2 ||
+	    nlen[1] == 4)) {
+		/* years alone: each is its own field, taken as mid-year */
+		for (k = 0; k < nn; k++)
+			FIELD(k, 'y');
+		dt->y = nlen[0] == 4 ? (int)num[0] : century(num[0]);
+		dt->has_y = nlen[0] == 4 ? 1 : 2;
+		dt->m = 7;
+		dt->years = 1;
 	} else if (nn == 1 && nlen[0] == 8) {
 		dt->y = (int)(num[0] / 10000);
 		dt->m = (int)(num[0] / 100 % 100);
@@ -190,8 +210,8 @@ parse(const char *v, size_t len, struct date *dt)
 			dt->has_d = 1;
 			FIELD(1, 'd');
 			if (nn >= 3) {
-				dt->y = nlen[2] == 4 ? (int)num[2] : 2000 +
-				    (int)num[2];
+				dt->y = nlen[2] == 4 ? (int)num[2] :
+				    century(num[2]);
 				dt->has_y = nlen[2] == 4 ? 1 : 2;
 				FIELD(2, 'y');
 			}
@@ -321,6 +341,16 @@ px_act_shift(const struct phi_engine *eng, const char *subject,
 		}
 		switch (f->kind) {
 		case 'y':
+			if (dt.years) {
+				/* each year of "94 and 00" moves from mid-year */
+				long n = 0;
+				size_t k;
+
+				for (k = 0; k < f->len; k++)
+					n = n * 10 + (v[i + k] - '0');
+				civil(days_of(f->len == 4 ? (int)n :
+				    century(n), 7, 1) + off, &y, &m, &d);
+			}
 			o += f->len == 4 ? put_num(out + o, y, 4) :
 			    put_num(out + o, y % 100, 2);
 			break;
@@ -369,6 +399,14 @@ px_act_generalize(const struct phi_engine *eng, const char *cat,
 	char buf[32];
 
 	if (strcmp(cat, "DATE") == 0) {
+		/* a year alone is what generalize keeps anyway */
+		if (parse(v, len, &dt) && dt.years) {
+			if (len > cap)
+				return PHI_ELIMIT;
+			memcpy(out, v, len);
+			*outlen = len;
+			return PHI_OK;
+		}
 		if (parse(v, len, &dt) && dt.has_y == 1) {
 			snprintf(buf, sizeof(buf), "%04d", dt.y);
 			return px_put(buf, out, cap, outlen);
