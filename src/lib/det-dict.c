@@ -207,14 +207,33 @@ look_up(const struct phi_engine *eng, struct px_scratch *sc)
 	if (px_grow((void **)&sc->cand, &sc->candcap, sc->ntok + 1,
 	    sizeof(*sc->cand)) != PHI_OK)
 		return PHI_ENOMEM;
+	if (sc->words == NULL && (sc->words = px_calloc(PX_WORD_CACHE,
+	    sizeof(*sc->words))) == NULL)
+		return PHI_ENOMEM;
 	sc->ncand = 0;
 	for (i = 0; i < sc->ntok; i++) {
 		struct px_token *t = &sc->tok[i];
+		const char *f = sc->fold + t->foff;
+		struct px_word *w;
 
 		if (!t->alpha || t->flen == 0)
 			continue;
-		t->dmask = px_dict_value(eng->lex, t->hash, sc->fold +
-		    t->foff, t->flen);
+		/* the same word, compared in full, has the same value */
+		w = &sc->words[(t->hash ^ t->hash >> 32) & (PX_WORD_CACHE -
+		    1)];
+		if (w->len == t->flen && w->hash == t->hash &&
+		    memcmp(w->w, f, t->flen) == 0)
+			t->dmask = w->dmask;
+		else {
+			t->dmask = px_dict_value(eng->lex, t->hash, f,
+			    t->flen);
+			if (t->flen <= sizeof(w->w)) {
+				w->hash = t->hash;
+				w->dmask = t->dmask;
+				w->len = (uint8_t)t->flen;
+				memcpy(w->w, f, t->flen);
+			}
+		}
 		if (t->dmask & eng->dict_main)
 			sc->cand[sc->ncand++] = (uint32_t)i;
 	}

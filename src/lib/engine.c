@@ -547,6 +547,8 @@ px_scratch_free(struct px_scratch *sc)
 	px_free(sc->cand);
 	if (sc->fold != NULL)
 		px_wipe_free(sc->fold, sc->foldcap);
+	if (sc->words != NULL)		/* words of the input */
+		px_wipe_free(sc->words, PX_WORD_CACHE * sizeof(*sc->words));
 	memset(sc, 0, sizeof(*sc));
 }
 

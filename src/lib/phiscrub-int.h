@@ -392,6 +392,18 @@ struct px_token {
 	uint8_t alpha;			/* only letters and ' - */
 };
 
+/*
+ * A word of an earlier unit and its lexicon value: the words of a text
+ * repeat, and a probe of the lexicon, megabytes in size, misses the cache
+ * where this small table hits.  len 0: an empty entry.
+ */
+struct px_word {
+	uint64_t hash;
+	uint64_t dmask;
+	uint8_t len;
+	char w[47];			/* folded, not terminated */
+};
+
 /* Per-stream scratch space for detectors. */
 struct px_scratch {
 	pcre2_match_data *md;
@@ -408,6 +420,7 @@ struct px_scratch {
 	size_t ncand;
 	size_t candcap;
 	int looked;			/* dmask and cand are set */
+	struct px_word *words;		/* PX_WORD_CACHE recent words */
 	const char *fail_rule;		/* rule whose match failed, if any */
 };
 
