@@ -196,25 +196,30 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 /*
  * One lexicon probe per word token answers every dictionary rule: which
  * dictionaries hold the token and whose phrases start with it (dmask).
- * The tokens that may start a finding of some dictionary rule are listed
- * in sc->cand, so that each rule visits those only.
+ * The tokens that may start a finding of a dictionary are listed per
+ * dictionary (the engine's dict_list), so that each rule visits those of
+ * its own only, in text order.
  */
 static int
 look_up(const struct phi_engine *eng, struct px_scratch *sc)
 {
-	size_t i;
+	size_t i, nl = (size_t)eng->ndict_lists;
 
-	if (px_grow((void **)&sc->cand, &sc->candcap, sc->ntok + 1,
-	    sizeof(*sc->cand)) != PHI_OK)
+	if (px_grow((void **)&sc->cand, &sc->candcap, (sc->ntok + 1) *
+	    (nl > 0 ? nl : 1), sizeof(*sc->cand)) != PHI_OK ||
+	    px_grow((void **)&sc->ngrams, &sc->ngramcap, (sc->ntok + 1) *
+	    (nl > 0 ? nl : 1), 1) != PHI_OK)
 		return PHI_ENOMEM;
 	if (sc->words == NULL && (sc->words = px_calloc(PX_WORD_CACHE,
 	    sizeof(*sc->words))) == NULL)
 		return PHI_ENOMEM;
-	sc->ncand = 0;
+	memset(sc->ncand, 0, sizeof(sc->ncand));
+	memset(sc->ngrams, 0, sc->ntok * nl);
 	for (i = 0; i < sc->ntok; i++) {
 		struct px_token *t = &sc->tok[i];
 		const char *f = sc->fold + t->foff;
 		struct px_word *w;
+		uint64_t m;
 
 		if (!t->alpha || t->flen == 0)
 			continue;
@@ -234,8 +239,13 @@ look_up(const struct phi_engine *eng, struct px_scratch *sc)
 				memcpy(w->w, f, t->flen);
 			}
 		}
-		if (t->dmask & eng->dict_main)
-			sc->cand[sc->ncand++] = (uint32_t)i;
+		/* in the dictionary or starting one of its phrases */
+		m = t->dmask & eng->dict_main;
+		for (m = (m | m >> 32) & 0xffffffffULL; m != 0; m &= m - 1) {
+			size_t l = (size_t)eng->dict_list[px_ctz64(m)];
+
+			sc->cand[l * sc->ntok + sc->ncand[l]++] = (uint32_t)i;
+		}
 	}
 	sc->looked = 1;
 	return PHI_OK;
@@ -294,7 +304,7 @@ px_blank_between(const char *text, size_t a, size_t b)
  * longest entry of d starting at token i, or 0.
  */
 static int
-ngram(const struct phi_engine *eng, int di, struct px_scratch *sc,
+ngram_at(const struct phi_engine *eng, int di, struct px_scratch *sc,
     const char *text, size_t i)
 {
 	const struct px_dict *d = eng->spec.dicts[di];
@@ -330,6 +340,28 @@ ngram(const struct phi_engine *eng, int di, struct px_scratch *sc,
 			return best;
 	}
 	return tok_in(eng, sc, &sc->tok[i], di) ? 1 : 0;
+}
+
+/*
+ * ngram_at(), remembered per token for the unit: the rules of one
+ * dictionary (names in mixed case, in capitals, after a title ...) ask
+ * about the same tokens.
+ */
+static int
+ngram(const struct phi_engine *eng, int di, struct px_scratch *sc,
+    const char *text, size_t i)
+{
+	uint8_t *memo;
+	int n;
+
+	if (di >= 32 || eng->dict_list[di] < 0)
+		return ngram_at(eng, di, sc, text, i);
+	memo = &sc->ngrams[(size_t)eng->dict_list[di] * sc->ntok + i];
+	if (*memo == 0) {
+		n = ngram_at(eng, di, sc, text, i);
+		*memo = (uint8_t)(n + 1);
+	}
+	return *memo - 1;
 }
 
 /* May token t extend a name found next to it? */
@@ -370,29 +402,31 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
     size_t to, struct px_findings *fs)
 {
 	const struct px_dict *d = eng->spec.dicts[r->dict_idx];
-	uint64_t want = r->dict_idx < 32 ? 1ULL << r->dict_idx |
-	    1ULL << (32 + r->dict_idx) : 0;
+	const uint32_t *list = NULL;
 	size_t c, i, n_i, next = 0;
 
 	if (!sc->looked && look_up(eng, sc) != PHI_OK)
 		return PHI_ENOMEM;
 	/* a token in neither the dictionary nor its phrase starts cannot
 	 * start a finding: visit the listed tokens only */
-	n_i = want != 0 ? sc->ncand : sc->ntok;
+	n_i = sc->ntok;
+	if (r->dict_idx < 32 && eng->dict_list[r->dict_idx] >= 0) {
+		list = sc->cand + (size_t)eng->dict_list[r->dict_idx] *
+		    sc->ntok;
+		n_i = sc->ncand[eng->dict_list[r->dict_idx]];
+	}
 	for (c = 0; c < n_i; c++) {
 		struct px_token *t;
 		size_t s, e, j, last;
 		double score;
 		int n, amb;
 
-		i = want != 0 ? sc->cand[c] : c;
+		i = list != NULL ? list[c] : c;
 		if (i < next)
 			continue;
 		t = &sc->tok[i];
 		if (t->start >= to)
 			break;
-		if (want != 0 && !(t->dmask & want))
-			continue;
 		if (!t->alpha || t->flen == 0 ||
 		    (int)(t->end - t->start) < r->min_len)
 			continue;

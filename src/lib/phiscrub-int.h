@@ -355,6 +355,9 @@ struct phi_engine {
 	struct px_dict *lex;		/* words of dictionaries 0..31 */
 	uint64_t dict_main;		/* lexicon bits of the dictionaries
 					   of dictionary rules */
+	int8_t dict_list[32];		/* dictionary -> its candidate list
+					   in the scratch, or -1 */
+	int ndict_lists;
 	const struct px_rule *trig_rules[PX_TRIGGER_RULES_MAX];
 	int ntrig;
 	uint64_t *trig_ok;		/* [digits * 257 + next byte]: rules
@@ -415,10 +418,14 @@ struct px_scratch {
 	char *fold;			/* folded token text */
 	size_t foldlen;
 	size_t foldcap;
-	uint32_t *cand;			/* tokens that may start a finding of
-					   a dictionary rule */
-	size_t ncand;
+	uint32_t *cand;			/* per list of the engine (dict_list),
+					   the tokens that may start a finding
+					   of its dictionary, ntok apart */
+	size_t ncand[32];
 	size_t candcap;
+	uint8_t *ngrams;		/* per list, per token: ngram() + 1,
+					   0 while not known */
+	size_t ngramcap;
 	int looked;			/* dmask and cand are set */
 	struct px_word *words;		/* PX_WORD_CACHE recent words */
 	const char *fail_rule;		/* rule whose match failed, if any */
