@@ -60,7 +60,9 @@ struct px_context {
 	int same_line;		/* the window stops at line ends */
 	struct px_dict *dict;	/* the words as tokens (engine.c) */
 	char **rest;		/* words that are no tokens: byte scan */
+	size_t *rest_len;
 	size_t nrest;
+	uint8_t rest_first[32];	/* first bytes of rest, | 0x20 */
 };
 
 enum px_rule_kind { PX_RULE_REGEX, PX_RULE_DICT };
