@@ -209,30 +209,13 @@ entry_at(const struct px_dict *d, const struct px_scratch *sc,
 	return 0;
 }
 
-/* First token ending after offset a (tokens are in text order). */
-static size_t
-first_token(const struct px_scratch *sc, size_t a)
-{
-	size_t lo = 0, hi = sc->ntok;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (sc->tok[mid].end <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static int
 tokens_in(const struct px_context *c, const struct px_scratch *sc,
     const char *text, size_t a, size_t b)
 {
 	size_t k;
 
-	for (k = first_token(sc, a); k < sc->ntok && sc->tok[k].start < b;
+	for (k = px_first_token(sc, a); k < sc->ntok && sc->tok[k].start < b;
 	    k++)
 		if (sc->tok[k].start >= a && sc->tok[k].end <= b &&
 		    entry_at(c->dict, sc, text, k, b))

@@ -101,6 +101,37 @@ ascii_token(struct px_token *t, const char *s, size_t len, char *out)
 }
 
 /*
+ * sc->tokblk: for each 64-byte block of text[0..len), the first token that
+ * ends after the block's start, so that px_first_token() need not search.
+ */
+static int
+token_blocks(struct px_scratch *sc, size_t len)
+{
+	size_t q, k = 0;
+
+	if (px_grow((void **)&sc->tokblk, &sc->tokblkcap, (len >> 6) + 1,
+	    sizeof(*sc->tokblk)) != PHI_OK)
+		return PHI_ENOMEM;
+	for (q = 0; q <= len >> 6; q++) {
+		while (k < sc->ntok && sc->tok[k].end <= q << 6)
+			k++;
+		sc->tokblk[q] = (uint32_t)k;
+	}
+	return PHI_OK;
+}
+
+/* First token ending after offset a, a within the tokenized text. */
+size_t
+px_first_token(const struct px_scratch *sc, size_t a)
+{
+	size_t k = sc->tokblk[a >> 6];
+
+	while (k < sc->ntok && sc->tok[k].end <= a)
+		k++;
+	return k;
+}
+
+/*
  * Split text[0..len) into tokens in sc->tok, folding alphabetic ones into
  * sc->fold.  Returns PHI_OK, PHI_ENOMEM or PHI_EUNICODE.
  */
@@ -190,7 +221,7 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 		t->hash = px_hash(sc->fold + sc->foldlen, n);
 		sc->foldlen += n;
 	}
-	return PHI_OK;
+	return token_blocks(sc, len);
 }
 
 /*

@@ -549,6 +549,7 @@ px_scratch_free(struct px_scratch *sc)
 	pcre2_match_context_free(sc->mctx);
 	pcre2_jit_stack_free(sc->jstack);
 	px_free(sc->tok);
+	px_free(sc->tokblk);
 	px_free(sc->cand);
 	px_free(sc->ngrams);
 	if (sc->fold != NULL)

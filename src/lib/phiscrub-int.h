@@ -417,6 +417,9 @@ struct px_scratch {
 	struct px_token *tok;
 	size_t ntok;
 	size_t tokcap;
+	uint32_t *tokblk;		/* per 64 bytes of the text: the first
+					   token ending after their start */
+	size_t tokblkcap;
 	char *fold;			/* folded token text */
 	size_t foldlen;
 	size_t foldcap;
@@ -533,6 +536,7 @@ double	 px_context_score(const struct px_rule *, const struct px_scratch *,
 
 /* det-dict.c */
 int	 px_tokenize(struct px_scratch *, const char *, size_t);
+size_t	 px_first_token(const struct px_scratch *, size_t);
 int	 px_blank_between(const char *, size_t, size_t);
 int	 px_dict_run(const struct phi_engine *, const struct px_rule *,
 	    struct px_scratch *, const char *, size_t, size_t, size_t,
