@@ -226,13 +226,14 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 
 /*
  * One lexicon probe per word token answers every dictionary rule: which
- * dictionaries hold the token and whose phrases start with it (dmask).
- * The tokens that may start a finding of a dictionary are listed per
- * dictionary (the engine's dict_list), so that each rule visits those of
- * its own only, in text order.
+ * dictionaries hold the token and whose phrases start with it (dmask);
+ * the rules it is a trigger word of (tbits) come with it.  The tokens that
+ * may start a finding of a dictionary are listed per dictionary (the
+ * engine's dict_list), so that each rule visits those of its own only, in
+ * text order.
  */
-static int
-look_up(const struct phi_engine *eng, struct px_scratch *sc)
+int
+px_look_up(const struct phi_engine *eng, struct px_scratch *sc)
 {
 	size_t i, nl = (size_t)eng->ndict_lists;
 
@@ -258,14 +259,18 @@ look_up(const struct phi_engine *eng, struct px_scratch *sc)
 		w = &sc->words[(t->hash ^ t->hash >> 32) & (PX_WORD_CACHE -
 		    1)];
 		if (w->len == t->flen && w->hash == t->hash &&
-		    memcmp(w->w, f, t->flen) == 0)
+		    memcmp(w->w, f, t->flen) == 0) {
 			t->dmask = w->dmask;
-		else {
+			t->tbits = w->tbits;
+		} else {
 			t->dmask = px_dict_value(eng->lex, t->hash, f,
+			    t->flen);
+			t->tbits = px_dict_value(eng->trig, t->hash, f,
 			    t->flen);
 			if (t->flen <= sizeof(w->w)) {
 				w->hash = t->hash;
 				w->dmask = t->dmask;
+				w->tbits = t->tbits;
 				w->len = (uint8_t)t->flen;
 				memcpy(w->w, f, t->flen);
 			}
@@ -436,7 +441,7 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 	const uint32_t *list = NULL;
 	size_t c, i, n_i, next = 0;
 
-	if (!sc->looked && look_up(eng, sc) != PHI_OK)
+	if (!sc->looked && px_look_up(eng, sc) != PHI_OK)
 		return PHI_ENOMEM;
 	/* a token in neither the dictionary nor its phrase starts cannot
 	 * start a finding: visit the listed tokens only */

@@ -391,6 +391,7 @@ struct px_token {
 	uint64_t dmask;			/* lexicon value: the dictionaries
 					   that hold it (bit i), whose phrases
 					   it starts (bit 32 + i) */
+	uint64_t tbits;			/* the rules it is a trigger word of */
 	uint32_t foff;			/* folded text offset in scratch */
 	uint16_t flen;			/* folded length */
 	uint8_t cls;			/* PX_CASE_* of the token */
@@ -405,8 +406,9 @@ struct px_token {
 struct px_word {
 	uint64_t hash;
 	uint64_t dmask;
+	uint64_t tbits;
 	uint8_t len;
-	char w[47];			/* folded, not terminated */
+	char w[39];			/* folded, not terminated */
 };
 
 /* Per-stream scratch space for detectors. */
@@ -431,7 +433,7 @@ struct px_scratch {
 	uint8_t *ngrams;		/* per list, per token: ngram() + 1,
 					   0 while not known */
 	size_t ngramcap;
-	int looked;			/* dmask and cand are set */
+	int looked;			/* dmask, tbits and cand are set */
 	struct px_word *words;		/* PX_WORD_CACHE recent words */
 	const char *fail_rule;		/* rule whose match failed, if any */
 };
@@ -537,6 +539,7 @@ double	 px_context_score(const struct px_rule *, const struct px_scratch *,
 /* det-dict.c */
 int	 px_tokenize(struct px_scratch *, const char *, size_t);
 size_t	 px_first_token(const struct px_scratch *, size_t);
+int	 px_look_up(const struct phi_engine *, struct px_scratch *);
 int	 px_blank_between(const char *, size_t, size_t);
 int	 px_dict_run(const struct phi_engine *, const struct px_rule *,
 	    struct px_scratch *, const char *, size_t, size_t, size_t,
