@@ -13,16 +13,32 @@
 /* Longest token folded; longer runs of letters are not names. */
 #define TOKEN_MAX	64
 
+/* ASCII classes: a table load per byte instead of range tests. */
+#define C_LOWER	1
+#define C_UPPER	2
+#define C_DIGIT	4
+
+static const uint8_t ctype[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0,
+	0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+};
+
 static int
 ascii_alpha(unsigned char c)
 {
-	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+	return (ctype[c] & (C_LOWER | C_UPPER)) != 0;
 }
 
 static int
 ascii_digit(unsigned char c)
 {
-	return c >= '0' && c <= '9';
+	return ctype[c] == C_DIGIT;
 }
 
 /* Length of the word character at text[i], or 0. */
@@ -78,23 +94,22 @@ static void
 ascii_token(struct px_token *t, const char *s, size_t len, char *out)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t k, upper = 0, lower = 0;
+	size_t k, upper = 0;
+	unsigned seen = 0;
 
 	for (k = 0; k < len; k++) {
-		unsigned char c = (unsigned char)s[k];
+		unsigned char c = (unsigned char)s[k], x = ctype[c];
 
-		if (c >= 'A' && c <= 'Z') {
-			upper++;
-			c += 32;
-		} else if (c >= 'a' && c <= 'z')
-			lower++;
+		seen |= x;
+		upper += x >> 1 & 1;
+		c |= (unsigned char)((x & C_UPPER) << 4);	/* + 32 */
 		out[k] = (char)c;
 		h = (h ^ c) * 0x100000001b3ULL;
 	}
 	t->hash = h != 0 ? h : 1;
 	t->flen = (uint16_t)len;
-	if (s[0] >= 'A' && s[0] <= 'Z')
-		t->cls = (lower == 0 && upper >= 2) ? PX_CASE_UPPER :
+	if (ctype[(unsigned char)s[0]] == C_UPPER)
+		t->cls = (!(seen & C_LOWER) && upper >= 2) ? PX_CASE_UPPER :
 		    PX_CASE_TITLE;
 	else
 		t->cls = PX_CASE_LOWER;
@@ -150,8 +165,7 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 		int alpha = 1, ascii = 1;
 
 		if ((unsigned char)text[i] < 0x80) {
-			if (!ascii_alpha((unsigned char)text[i]) &&
-			    !ascii_digit((unsigned char)text[i])) {
+			if (ctype[(unsigned char)text[i]] == 0) {
 				i++;
 				continue;
 			}
@@ -161,15 +175,16 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 		}
 		start = i;
 		for (;;) {
-			unsigned char c;
+			unsigned seen = 0, x;
 
 			/* ASCII letters and digits first: most of the text */
-			while (i < len && ((c = (unsigned char)text[i]) < 0x80)
-			    && (ascii_alpha(c) || ascii_digit(c))) {
-				if (c <= '9')
-					alpha = 0;
+			while (i < len && (x = ctype[(unsigned char)text[i]])
+			    != 0) {
+				seen |= x;
 				i++;
 			}
+			if (seen & C_DIGIT)
+				alpha = 0;
 			if (i < len && (unsigned char)text[i] >= 0x80 &&
 			    (n = word_char(text, len, i, &alpha)) != 0) {
 				ascii = 0;
