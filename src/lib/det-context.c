@@ -33,27 +33,58 @@ lower_eq(const char *s, const char *w, size_t n)
 	return 1;
 }
 
+/* Does word w (n bytes) start at text[i], end by b, at word boundaries? */
+static int
+word_at(const char *text, size_t len, size_t i, size_t b, const char *w,
+    size_t n)
+{
+	if (n == 0 || i + n > b)
+		return 0;
+	if (((unsigned char)text[i] | 0x20) != ((unsigned char)w[0] | 0x20))
+		return 0;
+	if (!lower_eq(text + i, w, n))
+		return 0;
+	if (i > 0 && isalnum_b((unsigned char)text[i - 1]) &&
+	    isalnum_b((unsigned char)w[0]))
+		return 0;
+	if (i + n < len && isalnum_b((unsigned char)text[i + n]) &&
+	    isalnum_b((unsigned char)w[n - 1]))
+		return 0;
+	return 1;
+}
+
 /* Is word w in text[a..b) at word boundaries of text[0..len)? */
 static int
 find_in(const char *text, size_t len, size_t a, size_t b, const char *w)
 {
 	size_t n = strlen(w), i;
 
-	if (n == 0 || b < a || b - a < n)
-		return 0;
-	for (i = a; i + n <= b; i++) {
-		if (((unsigned char)text[i] | 0x20) != ((unsigned char)w[0] |
-		    0x20))
+	for (i = a; i < b; i++)
+		if (word_at(text, len, i, b, w, n))
+			return 1;
+	return 0;
+}
+
+/*
+ * Is one of the words that are no tokens (c->rest) in text[a..b)?  One
+ * pass over the window: only where a byte could start one of them are
+ * they compared.
+ */
+static int
+rest_in(const struct px_context *c, const char *text, size_t len, size_t a,
+    size_t b)
+{
+	size_t i, k;
+
+	for (i = a; i < b; i++) {
+		unsigned char x = (unsigned char)text[i] | 0x20;
+
+		if (!(c->rest_first[x >> 3] >> (x & 7) & 1))
 			continue;
-		if (!lower_eq(text + i, w, n))
-			continue;
-		if (i > 0 && isalnum_b((unsigned char)text[i - 1]) &&
-		    isalnum_b((unsigned char)w[0]))
-			continue;
-		if (i + n < len && isalnum_b((unsigned char)text[i + n]) &&
-		    isalnum_b((unsigned char)w[n - 1]))
-			continue;
-		return 1;
+		for (k = 0; k < c->nrest; k++)
+			if (word_at(text, len, i, b, c->rest[k],
+			    c->rest_len[k]))
+				return 1;
 	}
 	return 0;
 }
@@ -90,14 +121,20 @@ px_context_compile(struct px_context *c, struct phi_error *err)
 				plain = 0;
 		}
 		if (!plain) {
+			size_t cap3 = cap2;
+			unsigned char x = (unsigned char)w[0] | 0x20;
+
 			if (px_grow((void **)&c->rest, &cap2, c->nrest + 1,
 			    sizeof(char *)) != PHI_OK ||
+			    px_grow((void **)&c->rest_len, &cap3, c->nrest +
+			    1, sizeof(size_t)) != PHI_OK ||
 			    (c->rest[c->nrest] = px_strdup(w)) == NULL) {
 				px_free(text);
 				return px_error(err, PHI_ENOMEM,
 				    "out of memory");
 			}
-			c->nrest++;
+			c->rest_len[c->nrest++] = n;
+			c->rest_first[x >> 3] |= (uint8_t)(1u << (x & 7));
 			continue;
 		}
 		if (px_grow((void **)&text, &cap, tlen + n + 2, 1) != PHI_OK) {
@@ -126,8 +163,10 @@ px_context_free(struct px_context *c)
 	for (i = 0; i < c->nrest; i++)
 		px_free(c->rest[i]);
 	px_free(c->rest);
+	px_free(c->rest_len);
 	c->dict = NULL;
 	c->rest = NULL;
+	c->rest_len = NULL;
 	c->nrest = 0;
 }
 
@@ -170,30 +209,13 @@ entry_at(const struct px_dict *d, const struct px_scratch *sc,
 	return 0;
 }
 
-/* First token ending after offset a (tokens are in text order). */
-static size_t
-first_token(const struct px_scratch *sc, size_t a)
-{
-	size_t lo = 0, hi = sc->ntok;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (sc->tok[mid].end <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static int
 tokens_in(const struct px_context *c, const struct px_scratch *sc,
     const char *text, size_t a, size_t b)
 {
 	size_t k;
 
-	for (k = first_token(sc, a); k < sc->ntok && sc->tok[k].start < b;
+	for (k = px_first_token(sc, a); k < sc->ntok && sc->tok[k].start < b;
 	    k++)
 		if (sc->tok[k].start >= a && sc->tok[k].end <= b &&
 		    entry_at(c->dict, sc, text, k, b))
@@ -226,13 +248,9 @@ px_context_found(const struct px_context *c, const struct px_scratch *sc,
 			return 1;
 		if (!c->before_only && tokens_in(c, sc, text, end, b))
 			return 1;
-		for (i = 0; i < c->nrest; i++) {
-			if (find_in(text, len, a, start, c->rest[i]))
-				return 1;
-			if (!c->before_only && find_in(text, len, end, b,
-			    c->rest[i]))
-				return 1;
-		}
+		if (c->nrest > 0 && (rest_in(c, text, len, a, start) ||
+		    (!c->before_only && rest_in(c, text, len, end, b))))
+			return 1;
 		return 0;
 	}
 	for (i = 0; i < c->nwords; i++) {

@@ -13,16 +13,32 @@
 /* Longest token folded; longer runs of letters are not names. */
 #define TOKEN_MAX	64
 
+/* ASCII classes: a table load per byte instead of range tests. */
+#define C_LOWER	1
+#define C_UPPER	2
+#define C_DIGIT	4
+
+static const uint8_t ctype[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0,
+	0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+};
+
 static int
 ascii_alpha(unsigned char c)
 {
-	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+	return (ctype[c] & (C_LOWER | C_UPPER)) != 0;
 }
 
 static int
 ascii_digit(unsigned char c)
 {
-	return c >= '0' && c <= '9';
+	return ctype[c] == C_DIGIT;
 }
 
 /* Length of the word character at text[i], or 0. */
@@ -78,26 +94,56 @@ static void
 ascii_token(struct px_token *t, const char *s, size_t len, char *out)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t k, upper = 0, lower = 0;
+	size_t k, upper = 0;
+	unsigned seen = 0;
 
 	for (k = 0; k < len; k++) {
-		unsigned char c = (unsigned char)s[k];
+		unsigned char c = (unsigned char)s[k], x = ctype[c];
 
-		if (c >= 'A' && c <= 'Z') {
-			upper++;
-			c += 32;
-		} else if (c >= 'a' && c <= 'z')
-			lower++;
+		seen |= x;
+		upper += x >> 1 & 1;
+		c |= (unsigned char)((x & C_UPPER) << 4);	/* + 32 */
 		out[k] = (char)c;
 		h = (h ^ c) * 0x100000001b3ULL;
 	}
 	t->hash = h != 0 ? h : 1;
 	t->flen = (uint16_t)len;
-	if (s[0] >= 'A' && s[0] <= 'Z')
-		t->cls = (lower == 0 && upper >= 2) ? PX_CASE_UPPER :
+	if (ctype[(unsigned char)s[0]] == C_UPPER)
+		t->cls = (!(seen & C_LOWER) && upper >= 2) ? PX_CASE_UPPER :
 		    PX_CASE_TITLE;
 	else
 		t->cls = PX_CASE_LOWER;
+}
+
+/*
+ * sc->tokblk: for each 64-byte block of text[0..len), the first token that
+ * ends after the block's start, so that px_first_token() need not search.
+ */
+static int
+token_blocks(struct px_scratch *sc, size_t len)
+{
+	size_t q, k = 0;
+
+	if (px_grow((void **)&sc->tokblk, &sc->tokblkcap, (len >> 6) + 1,
+	    sizeof(*sc->tokblk)) != PHI_OK)
+		return PHI_ENOMEM;
+	for (q = 0; q <= len >> 6; q++) {
+		while (k < sc->ntok && sc->tok[k].end <= q << 6)
+			k++;
+		sc->tokblk[q] = (uint32_t)k;
+	}
+	return PHI_OK;
+}
+
+/* First token ending after offset a, a within the tokenized text. */
+size_t
+px_first_token(const struct px_scratch *sc, size_t a)
+{
+	size_t k = sc->tokblk[a >> 6];
+
+	while (k < sc->ntok && sc->tok[k].end <= a)
+		k++;
+	return k;
 }
 
 /*
@@ -119,8 +165,7 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 		int alpha = 1, ascii = 1;
 
 		if ((unsigned char)text[i] < 0x80) {
-			if (!ascii_alpha((unsigned char)text[i]) &&
-			    !ascii_digit((unsigned char)text[i])) {
+			if (ctype[(unsigned char)text[i]] == 0) {
 				i++;
 				continue;
 			}
@@ -130,15 +175,16 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 		}
 		start = i;
 		for (;;) {
-			unsigned char c;
+			unsigned seen = 0, x;
 
 			/* ASCII letters and digits first: most of the text */
-			while (i < len && ((c = (unsigned char)text[i]) < 0x80)
-			    && (ascii_alpha(c) || ascii_digit(c))) {
-				if (c <= '9')
-					alpha = 0;
+			while (i < len && (x = ctype[(unsigned char)text[i]])
+			    != 0) {
+				seen |= x;
 				i++;
 			}
+			if (seen & C_DIGIT)
+				alpha = 0;
 			if (i < len && (unsigned char)text[i] >= 0x80 &&
 			    (n = word_char(text, len, i, &alpha)) != 0) {
 				ascii = 0;
@@ -190,33 +236,67 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 		t->hash = px_hash(sc->fold + sc->foldlen, n);
 		sc->foldlen += n;
 	}
-	return PHI_OK;
+	return token_blocks(sc, len);
 }
 
 /*
  * One lexicon probe per word token answers every dictionary rule: which
- * dictionaries hold the token and whose phrases start with it (dmask).
- * The tokens that may start a finding of some dictionary rule are listed
- * in sc->cand, so that each rule visits those only.
+ * dictionaries hold the token and whose phrases start with it (dmask);
+ * the rules it is a trigger word of (tbits) come with it.  The tokens that
+ * may start a finding of a dictionary are listed per dictionary (the
+ * engine's dict_list), so that each rule visits those of its own only, in
+ * text order.
  */
-static int
-look_up(const struct phi_engine *eng, struct px_scratch *sc)
+int
+px_look_up(const struct phi_engine *eng, struct px_scratch *sc)
 {
-	size_t i;
+	size_t i, nl = (size_t)eng->ndict_lists;
 
-	if (px_grow((void **)&sc->cand, &sc->candcap, sc->ntok + 1,
-	    sizeof(*sc->cand)) != PHI_OK)
+	if (px_grow((void **)&sc->cand, &sc->candcap, (sc->ntok + 1) *
+	    (nl > 0 ? nl : 1), sizeof(*sc->cand)) != PHI_OK ||
+	    px_grow((void **)&sc->ngrams, &sc->ngramcap, (sc->ntok + 1) *
+	    (nl > 0 ? nl : 1), 1) != PHI_OK)
 		return PHI_ENOMEM;
-	sc->ncand = 0;
+	if (sc->words == NULL && (sc->words = px_calloc(PX_WORD_CACHE,
+	    sizeof(*sc->words))) == NULL)
+		return PHI_ENOMEM;
+	memset(sc->ncand, 0, sizeof(sc->ncand));
+	memset(sc->ngrams, 0, sc->ntok * nl);
 	for (i = 0; i < sc->ntok; i++) {
 		struct px_token *t = &sc->tok[i];
+		const char *f = sc->fold + t->foff;
+		struct px_word *w;
+		uint64_t m;
 
 		if (!t->alpha || t->flen == 0)
 			continue;
-		t->dmask = px_dict_value(eng->lex, t->hash, sc->fold +
-		    t->foff, t->flen);
-		if (t->dmask & eng->dict_main)
-			sc->cand[sc->ncand++] = (uint32_t)i;
+		/* the same word, compared in full, has the same value */
+		w = &sc->words[(t->hash ^ t->hash >> 32) & (PX_WORD_CACHE -
+		    1)];
+		if (w->len == t->flen && w->hash == t->hash &&
+		    memcmp(w->w, f, t->flen) == 0) {
+			t->dmask = w->dmask;
+			t->tbits = w->tbits;
+		} else {
+			t->dmask = px_dict_value(eng->lex, t->hash, f,
+			    t->flen);
+			t->tbits = px_dict_value(eng->trig, t->hash, f,
+			    t->flen);
+			if (t->flen <= sizeof(w->w)) {
+				w->hash = t->hash;
+				w->dmask = t->dmask;
+				w->tbits = t->tbits;
+				w->len = (uint8_t)t->flen;
+				memcpy(w->w, f, t->flen);
+			}
+		}
+		/* in the dictionary or starting one of its phrases */
+		m = t->dmask & eng->dict_main;
+		for (m = (m | m >> 32) & 0xffffffffULL; m != 0; m &= m - 1) {
+			size_t l = (size_t)eng->dict_list[px_ctz64(m)];
+
+			sc->cand[l * sc->ntok + sc->ncand[l]++] = (uint32_t)i;
+		}
 	}
 	sc->looked = 1;
 	return PHI_OK;
@@ -275,7 +355,7 @@ px_blank_between(const char *text, size_t a, size_t b)
  * longest entry of d starting at token i, or 0.
  */
 static int
-ngram(const struct phi_engine *eng, int di, struct px_scratch *sc,
+ngram_at(const struct phi_engine *eng, int di, struct px_scratch *sc,
     const char *text, size_t i)
 {
 	const struct px_dict *d = eng->spec.dicts[di];
@@ -311,6 +391,28 @@ ngram(const struct phi_engine *eng, int di, struct px_scratch *sc,
 			return best;
 	}
 	return tok_in(eng, sc, &sc->tok[i], di) ? 1 : 0;
+}
+
+/*
+ * ngram_at(), remembered per token for the unit: the rules of one
+ * dictionary (names in mixed case, in capitals, after a title ...) ask
+ * about the same tokens.
+ */
+static int
+ngram(const struct phi_engine *eng, int di, struct px_scratch *sc,
+    const char *text, size_t i)
+{
+	uint8_t *memo;
+	int n;
+
+	if (di >= 32 || eng->dict_list[di] < 0)
+		return ngram_at(eng, di, sc, text, i);
+	memo = &sc->ngrams[(size_t)eng->dict_list[di] * sc->ntok + i];
+	if (*memo == 0) {
+		n = ngram_at(eng, di, sc, text, i);
+		*memo = (uint8_t)(n + 1);
+	}
+	return *memo - 1;
 }
 
 /* May token t extend a name found next to it? */
@@ -351,29 +453,31 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
     size_t to, struct px_findings *fs)
 {
 	const struct px_dict *d = eng->spec.dicts[r->dict_idx];
-	uint64_t want = r->dict_idx < 32 ? 1ULL << r->dict_idx |
-	    1ULL << (32 + r->dict_idx) : 0;
+	const uint32_t *list = NULL;
 	size_t c, i, n_i, next = 0;
 
-	if (!sc->looked && look_up(eng, sc) != PHI_OK)
+	if (!sc->looked && px_look_up(eng, sc) != PHI_OK)
 		return PHI_ENOMEM;
 	/* a token in neither the dictionary nor its phrase starts cannot
 	 * start a finding: visit the listed tokens only */
-	n_i = want != 0 ? sc->ncand : sc->ntok;
+	n_i = sc->ntok;
+	if (r->dict_idx < 32 && eng->dict_list[r->dict_idx] >= 0) {
+		list = sc->cand + (size_t)eng->dict_list[r->dict_idx] *
+		    sc->ntok;
+		n_i = sc->ncand[eng->dict_list[r->dict_idx]];
+	}
 	for (c = 0; c < n_i; c++) {
 		struct px_token *t;
 		size_t s, e, j, last;
 		double score;
 		int n, amb;
 
-		i = want != 0 ? sc->cand[c] : c;
+		i = list != NULL ? list[c] : c;
 		if (i < next)
 			continue;
 		t = &sc->tok[i];
 		if (t->start >= to)
 			break;
-		if (want != 0 && !(t->dmask & want))
-			continue;
 		if (!t->alpha || t->flen == 0 ||
 		    (int)(t->end - t->start) < r->min_len)
 			continue;

@@ -287,6 +287,8 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 	uint64_t bits, fired, digit_bits = 0;
 	int rc, b;
 
+	if (!sc->looked && (rc = px_look_up(eng, sc)) != PHI_OK)
+		return rc;
 	memset(last, 0, sizeof(last));
 	memset(lo, 0, sizeof(lo));
 	memset(hi, 0, sizeof(hi));
@@ -297,8 +299,7 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 			break;
 		bits = 0;
 		if (t->alpha && t->flen > 0)
-			bits = px_dict_value(eng->trig, t->hash, sc->fold +
-			    t->foff, t->flen);
+			bits = t->tbits;
 		else if (text[t->start] >= '0' && text[t->start] <= '9')
 			digit_bits = eng->trig_digit;
 		/* trigger-next and trigger-digits filter the @digit and @any

@@ -356,12 +356,17 @@ compile(struct phi_engine *eng, struct phi_error *err)
 	if (eng->has_dict_rules && px_lexicon_build(&eng->lex, sp->dicts,
 	    sp->ndicts < 32 ? sp->ndicts : 32) != PHI_OK)
 		return px_error(err, PHI_ENOMEM, "out of memory");
+	memset(eng->dict_list, -1, sizeof(eng->dict_list));
 	for (i = 0; i < eng->nactive; i++) {
 		const struct px_rule *r = eng->active[i];
 
-		if (r->kind == PX_RULE_DICT && r->dict_idx < 32)
+		if (r->kind == PX_RULE_DICT && r->dict_idx < 32) {
 			eng->dict_main |= 1ULL << r->dict_idx |
 			    1ULL << (32 + r->dict_idx);
+			if (eng->dict_list[r->dict_idx] < 0)
+				eng->dict_list[r->dict_idx] =
+				    (int8_t)eng->ndict_lists++;
+		}
 	}
 	if (!sp->threshold_set)
 		sp->threshold = DEFAULT_THRESHOLD;
@@ -544,9 +549,13 @@ px_scratch_free(struct px_scratch *sc)
 	pcre2_match_context_free(sc->mctx);
 	pcre2_jit_stack_free(sc->jstack);
 	px_free(sc->tok);
+	px_free(sc->tokblk);
 	px_free(sc->cand);
+	px_free(sc->ngrams);
 	if (sc->fold != NULL)
 		px_wipe_free(sc->fold, sc->foldcap);
+	if (sc->words != NULL)		/* words of the input */
+		px_wipe_free(sc->words, PX_WORD_CACHE * sizeof(*sc->words));
 	memset(sc, 0, sizeof(*sc));
 }
 

@@ -60,7 +60,9 @@ struct px_context {
 	int same_line;		/* the window stops at line ends */
 	struct px_dict *dict;	/* the words as tokens (engine.c) */
 	char **rest;		/* words that are no tokens: byte scan */
+	size_t *rest_len;
 	size_t nrest;
+	uint8_t rest_first[32];	/* first bytes of rest, | 0x20 */
 };
 
 enum px_rule_kind { PX_RULE_REGEX, PX_RULE_DICT };
@@ -355,6 +357,9 @@ struct phi_engine {
 	struct px_dict *lex;		/* words of dictionaries 0..31 */
 	uint64_t dict_main;		/* lexicon bits of the dictionaries
 					   of dictionary rules */
+	int8_t dict_list[32];		/* dictionary -> its candidate list
+					   in the scratch, or -1 */
+	int ndict_lists;
 	const struct px_rule *trig_rules[PX_TRIGGER_RULES_MAX];
 	int ntrig;
 	uint64_t *trig_ok;		/* [digits * 257 + next byte]: rules
@@ -386,10 +391,24 @@ struct px_token {
 	uint64_t dmask;			/* lexicon value: the dictionaries
 					   that hold it (bit i), whose phrases
 					   it starts (bit 32 + i) */
+	uint64_t tbits;			/* the rules it is a trigger word of */
 	uint32_t foff;			/* folded text offset in scratch */
 	uint16_t flen;			/* folded length */
 	uint8_t cls;			/* PX_CASE_* of the token */
 	uint8_t alpha;			/* only letters and ' - */
+};
+
+/*
+ * A word of an earlier unit and its lexicon value: the words of a text
+ * repeat, and a probe of the lexicon, megabytes in size, misses the cache
+ * where this small table hits.  len 0: an empty entry.
+ */
+struct px_word {
+	uint64_t hash;
+	uint64_t dmask;
+	uint64_t tbits;
+	uint8_t len;
+	char w[39];			/* folded, not terminated */
 };
 
 /* Per-stream scratch space for detectors. */
@@ -400,14 +419,22 @@ struct px_scratch {
 	struct px_token *tok;
 	size_t ntok;
 	size_t tokcap;
+	uint32_t *tokblk;		/* per 64 bytes of the text: the first
+					   token ending after their start */
+	size_t tokblkcap;
 	char *fold;			/* folded token text */
 	size_t foldlen;
 	size_t foldcap;
-	uint32_t *cand;			/* tokens that may start a finding of
-					   a dictionary rule */
-	size_t ncand;
+	uint32_t *cand;			/* per list of the engine (dict_list),
+					   the tokens that may start a finding
+					   of its dictionary, ntok apart */
+	size_t ncand[32];
 	size_t candcap;
-	int looked;			/* dmask and cand are set */
+	uint8_t *ngrams;		/* per list, per token: ngram() + 1,
+					   0 while not known */
+	size_t ngramcap;
+	int looked;			/* dmask, tbits and cand are set */
+	struct px_word *words;		/* PX_WORD_CACHE recent words */
 	const char *fail_rule;		/* rule whose match failed, if any */
 };
 
@@ -511,6 +538,8 @@ double	 px_context_score(const struct px_rule *, const struct px_scratch *,
 
 /* det-dict.c */
 int	 px_tokenize(struct px_scratch *, const char *, size_t);
+size_t	 px_first_token(const struct px_scratch *, size_t);
+int	 px_look_up(const struct phi_engine *, struct px_scratch *);
 int	 px_blank_between(const char *, size_t, size_t);
 int	 px_dict_run(const struct phi_engine *, const struct px_rule *,
 	    struct px_scratch *, const char *, size_t, size_t, size_t,

@@ -58,6 +58,9 @@
 /* Rules with trigger words: one bit each in a 64-bit mask per word. */
 #define PX_TRIGGER_RULES_MAX	64
 
+/* Words whose lexicon value a stream remembers (256 KiB, a power of 2). */
+#define PX_WORD_CACHE		4096
+
 /*
  * Key material: at least 128 bits; at most 4 KiB, as a key file larger than
  * that is not a key (OpenSSH refuses big private keys the same way).
