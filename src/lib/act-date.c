@@ -399,15 +399,12 @@ px_act_generalize(const struct phi_engine *eng, const char *cat,
 	char buf[32];
 
 	if (strcmp(cat, "DATE") == 0) {
+		if (!parse(v, len, &dt))
+			return px_put("[DATE]", out, cap, outlen);
 		/* a year alone is what generalize keeps anyway */
-		if (parse(v, len, &dt) && dt.years) {
-			if (len > cap)
-				return PHI_ELIMIT;
-			memcpy(out, v, len);
-			*outlen = len;
-			return PHI_OK;
-		}
-		if (parse(v, len, &dt) && dt.has_y == 1) {
+		if (dt.years)
+			return px_putn(v, len, out, cap, outlen);
+		if (dt.has_y == 1) {
 			snprintf(buf, sizeof(buf), "%04d", dt.y);
 			return px_put(buf, out, cap, outlen);
 		}

@@ -171,8 +171,12 @@ mask(const char *v, size_t len, int keep, char *out, size_t cap,
 int
 px_put(const char *s, char *out, size_t cap, size_t *outlen)
 {
-	size_t n = strlen(s);
+	return px_putn(s, strlen(s), out, cap, outlen);
+}
 
+int
+px_putn(const char *s, size_t n, char *out, size_t cap, size_t *outlen)
+{
 	if (n > cap)
 		return PHI_ELIMIT;
 	memcpy(out, s, n);
@@ -227,11 +231,7 @@ px_act_render(const struct phi_engine *eng, const struct px_rule *r,
 	case PHI_ACT_MASK:
 		return mask(v, len, c != NULL ? c->keep : 0, out, cap, outlen);
 	case PHI_ACT_KEEP:
-		if (len > cap)
-			return PHI_ELIMIT;
-		memcpy(out, v, len);
-		*outlen = len;
-		return PHI_OK;
+		return px_putn(v, len, out, cap, outlen);
 	default:
 		snprintf(tag, sizeof(tag), "[%s]", tname);
 		return px_put(tag, out, cap, outlen);

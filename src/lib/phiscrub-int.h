@@ -561,6 +561,7 @@ int	 px_act_render(const struct phi_engine *, const struct px_rule *,
 int	 px_action_needs_key(enum phi_action);
 const char *px_action_name(enum phi_action);
 int	 px_put(const char *, char *, size_t, size_t *);
+int	 px_putn(const char *, size_t, char *, size_t, size_t *);
 
 /* key.c */
 size_t	 px_base32(const unsigned char *, size_t, char *, size_t);
