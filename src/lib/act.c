@@ -85,6 +85,13 @@ px_category_of(const struct phi_engine *eng, const char *name)
 	return NULL;
 }
 
+/* The category entry of rule r. */
+static const struct px_category *
+category(const struct phi_engine *eng, const struct px_rule *r)
+{
+	return r->cat != NULL ? r->cat : px_category_of(eng, r->category);
+}
+
 static enum phi_action
 override(const struct phi_engine *eng, const char *what)
 {
@@ -108,8 +115,7 @@ px_action_of(const struct phi_engine *eng, const struct px_rule *r)
 	    (a = override(eng, r->category)) != PHI_ACT_DEFAULT)
 		return a;
 	own = r->action;
-	if (own == PHI_ACT_DEFAULT && (c = px_category_of(eng,
-	    r->category)) != NULL)
+	if (own == PHI_ACT_DEFAULT && (c = category(eng, r)) != NULL)
 		own = c->action;
 	/* "*" changes what is replaced, never an allow-list (keep) rule */
 	if (own != PHI_ACT_KEEP && (a = override(eng, "*")) !=
@@ -201,7 +207,7 @@ px_act_render(const struct phi_engine *eng, const struct px_rule *r,
 
 	if (r == NULL)
 		return px_put("[UNEVALUATED]", out, cap, outlen);
-	c = px_category_of(eng, r->category);
+	c = category(eng, r);
 	tname = c != NULL && c->tag != NULL ? c->tag : r->category;
 	switch (px_action_of(eng, r)) {
 	case PHI_ACT_TOKEN:

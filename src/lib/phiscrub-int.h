@@ -74,6 +74,8 @@ enum px_rule_kind { PX_RULE_REGEX, PX_RULE_DICT };
 struct px_rule {
 	char *id;
 	char *category;
+	const struct px_category *cat;	/* its entry, set for the engine's
+					   active rules; else NULL */
 	int kind;
 	int pack;			/* index into engine packs */
 	enum phi_action action;		/* PHI_ACT_DEFAULT: inherit */

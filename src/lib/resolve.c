@@ -59,6 +59,9 @@ same_cat(const struct px_finding *a, const struct px_finding *b)
 {
 	if (a->error || b->error || a->rule == NULL || b->rule == NULL)
 		return 0;
+	/* one entry per category name: the same entry is the same name */
+	if (a->rule->cat != NULL && b->rule->cat != NULL)
+		return a->rule->cat == b->rule->cat;
 	return strcmp(a->rule->category, b->rule->category) == 0;
 }
 
