@@ -422,9 +422,15 @@ name_like(const struct phi_engine *eng, const struct px_rule *r,
 {
 	if (!t->alpha || t->flen == 0)
 		return 0;
-	if (!(t->cls & (PX_CASE_TITLE | PX_CASE_UPPER)))
+	if (r->cases == PX_CASE_LOWER) {
+		/* a rule for notes typed in lower case grows over lower-case
+		 * words of 3 letters or more (mary ellen zorbaugh); its
+		 * dictionaries below keep out the common words */
+		if (!(t->cls & PX_CASE_LOWER) || t->end - t->start < 3)
+			return 0;
+	} else if (!(t->cls & (PX_CASE_TITLE | PX_CASE_UPPER)))
 		return 0;
-	if (t->end - t->start == 1)		/* an initial */
+	else if (t->end - t->start == 1)	/* an initial */
 		return 1;
 	if (in_any(eng, r->ambiguous_idx, r->nambiguous, sc, t) ||
 	    in_any(eng, r->exclude_idx, r->nexclude, sc, t))
