@@ -39,5 +39,31 @@ if "$PHISCRUB" test keep-years > /dev/null &&
 else
 	echo "not ok 4 - keep-years: '$kept' / default: '$tagged'"; fails=1
 fi
-echo "1..4"
+# The trigger-rule limit (128): the default pack's triggered rules plus
+# enough of our own to fill it load, and the rules past the first 64 bits
+# fire; one more is refused.
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pack-test.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+ntrig=$(grep -cE '^[[:space:]]*trigger:|[{,][[:space:]]*trigger:' "$srcdir/rules/safe-harbor.yaml")
+# trig_pack N: safe-harbor and N rules, each triggered by a word of its own
+# (letters only: a token with a digit is no trigger word), zqaa, zqab ...
+trig_pack() {
+	printf 'schema: 1\npack: t\nversion: 0.1.0\ninclude: [safe-harbor]\nrules:\n'
+	awk -v n="$1" 'BEGIN { a = "abcdefghijklmnopqrstuvwxyz"
+	    for (i = 0; i < n; i++) { w = "zq" substr(a, int(i / 26) + 1, 1) substr(a, i % 26 + 1, 1)
+	        printf "  - { id: %s, category: ZQ, pattern: %s, trigger: [%s] }\n", w, w, w } }'
+}
+trig_pack $((128 - ntrig)) > "$tmp/full.yaml"
+trig_pack $((129 - ntrig)) > "$tmp/over.yaml"
+last=$(tail -1 "$tmp/full.yaml" | sed 's/.*id: \([a-z]*\),.*/\1/')
+got=$(printf 'zqaa and %s seen\n' "$last" | "$PHISCRUB" -r "$tmp/full.yaml" 2>&1)
+err=$(echo x | "$PHISCRUB" -r "$tmp/over.yaml" 2>&1 >/dev/null)
+st=$?
+if [ "$got" = "[ZQ] and [ZQ] seen" ] && [ "$st" = 78 ] &&
+   case $err in *"more than 128 rules with triggers"*) true;; *) false;; esac; then
+	echo "ok 5 - 128 triggered rules load and fire, 129 are refused"
+else
+	echo "not ok 5 - trigger limit: '$got' / exit $st '$err'"; fails=1
+fi
+echo "1..5"
 [ "$fails" = 0 ]

@@ -242,7 +242,7 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 /*
  * One lexicon probe per word token answers every dictionary rule: which
  * dictionaries hold the token and whose phrases start with it (dmask);
- * the rules it is a trigger word of (tbits) come with it.  The tokens that
+ * the rules it is a trigger word of (tidx) come with it.  The tokens that
  * may start a finding of a dictionary are listed per dictionary (the
  * engine's dict_list), so that each rule visits those of its own only, in
  * text order.
@@ -276,16 +276,16 @@ px_look_up(const struct phi_engine *eng, struct px_scratch *sc)
 		if (w->len == t->flen && w->hash == t->hash &&
 		    memcmp(w->w, f, t->flen) == 0) {
 			t->dmask = w->dmask;
-			t->tbits = w->tbits;
+			t->tidx = w->tidx;
 		} else {
 			t->dmask = px_dict_value(eng->lex, t->hash, f,
 			    t->flen);
-			t->tbits = px_dict_value(eng->trig, t->hash, f,
-			    t->flen);
+			t->tidx = (uint32_t)px_dict_value(eng->trig,
+			    t->hash, f, t->flen);
 			if (t->flen <= sizeof(w->w)) {
 				w->hash = t->hash;
 				w->dmask = t->dmask;
-				w->tbits = t->tbits;
+				w->tidx = t->tidx;
 				w->len = (uint8_t)t->flen;
 				memcpy(w->w, f, t->flen);
 			}

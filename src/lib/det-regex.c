@@ -219,7 +219,7 @@ px_trigger_table(struct phi_engine *eng)
 		const struct px_rule *r = eng->trig_rules[b];
 
 		if (r->trigger_digits[1] > TRIG_DIGITS_MAX)
-			eng->trig_slow |= 1ULL << b;
+			px_tmask_set(&eng->trig_slow, b);
 		else if (r->trigger_digits[1] > 0 &&
 		    (size_t)r->trigger_digits[1] > maxd)
 			maxd = (size_t)r->trigger_digits[1];
@@ -231,7 +231,7 @@ px_trigger_table(struct phi_engine *eng)
 	for (b = 0; b < eng->ntrig; b++) {
 		const struct px_rule *r = eng->trig_rules[b];
 
-		if (eng->trig_slow & (1ULL << b))
+		if (px_tmask_has(&eng->trig_slow, b))
 			continue;
 		for (row = 0; row < eng->trig_rows; row++) {
 			if (row > 0 && r->trigger_digits[1] > 0 &&
@@ -242,31 +242,37 @@ px_trigger_table(struct phi_engine *eng)
 				if (r->trigger_next == NULL || (c > 0 &&
 				    c < 256 && strchr(r->trigger_next, (int)c)
 				    != NULL))
-					eng->trig_ok[row * 257 + c] |=
-					    1ULL << b;
+					px_tmask_set(&eng->trig_ok[row * 257 +
+					    c], b);
 		}
 	}
 	return PHI_OK;
 }
 
 /* The rules of mask m whose trigger-next and trigger-digits pass at t. */
-static uint64_t
+static struct px_tmask
 trigger_pass(const struct phi_engine *eng, const char *text, size_t len,
-    const struct px_token *t, uint64_t m)
+    const struct px_token *t, const struct px_tmask *m)
 {
-	uint64_t ok, slow;
+	const struct px_tmask *tab;
+	struct px_tmask ok;
+	uint64_t slow;
 	size_t row = 0, i;
-	int b;
+	int w, b;
 
 	for (i = t->start; i < t->end && text[i] >= '0' && text[i] <= '9' &&
 	    row + 1 < eng->trig_rows; i++)
 		row++;
-	ok = m & eng->trig_ok[row * 257 + (t->end < len ?
+	tab = &eng->trig_ok[row * 257 + (t->end < len ?
 	    (unsigned char)text[t->end] : 256)];
-	for (slow = m & eng->trig_slow; slow != 0; slow &= slow - 1) {
-		b = px_ctz64(slow);
-		if (trigger_ok(eng->trig_rules[b], text, len, t))
-			ok |= 1ULL << b;
+	for (w = 0; w < PX_TMASK_WORDS; w++) {
+		ok.w[w] = m->w[w] & tab->w[w];
+		for (slow = m->w[w] & eng->trig_slow.w[w]; slow != 0;
+		    slow &= slow - 1) {
+			b = w * 64 + px_ctz64(slow);
+			if (trigger_ok(eng->trig_rules[b], text, len, t))
+				ok.w[w] |= 1ULL << (b % 64);
+		}
 	}
 	return ok;
 }
@@ -284,8 +290,9 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 {
 	size_t last[PX_TRIGGER_RULES_MAX], i, next;
 	size_t lo[PX_TRIGGER_RULES_MAX], hi[PX_TRIGGER_RULES_MAX];
-	uint64_t bits, fired, digit_bits = 0;
-	int rc, b;
+	struct px_tmask bits, fired;
+	uint64_t any;
+	int rc, b, w, digit;
 
 	if (!sc->looked && (rc = px_look_up(eng, sc)) != PHI_OK)
 		return rc;
@@ -297,22 +304,34 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 
 		if (t->start >= to)
 			break;
-		bits = 0;
+		digit = 0;
 		if (t->alpha && t->flen > 0)
-			bits = t->tbits;
-		else if (text[t->start] >= '0' && text[t->start] <= '9')
-			digit_bits = eng->trig_digit;
+			bits = eng->trig_masks[t->tidx];
+		else {
+			memset(&bits, 0, sizeof(bits));
+			digit = text[t->start] >= '0' && text[t->start] <= '9';
+		}
 		/* trigger-next and trigger-digits filter the @digit and @any
 		 * firings; a trigger word fires as it is */
-		fired = (digit_bits | eng->trig_any) & ~bits;
-		if (fired != 0)
-			bits |= trigger_pass(eng, text, len, t, fired);
-		digit_bits = 0;
-		for (; bits != 0; bits &= bits - 1) {
+		any = 0;
+		for (w = 0; w < PX_TMASK_WORDS; w++) {
+			fired.w[w] = ((digit ? eng->trig_digit.w[w] : 0) |
+			    eng->trig_any.w[w]) & ~bits.w[w];
+			any |= fired.w[w];
+		}
+		if (any != 0) {
+			struct px_tmask ok = trigger_pass(eng, text, len, t,
+			    &fired);
+
+			for (w = 0; w < PX_TMASK_WORDS; w++)
+				bits.w[w] |= ok.w[w];
+		}
+		for (w = 0; w < PX_TMASK_WORDS; w++)
+		for (; bits.w[w] != 0; bits.w[w] &= bits.w[w] - 1) {
 			const struct px_rule *r;
 			size_t k;
 
-			b = px_ctz64(bits);
+			b = w * 64 + px_ctz64(bits.w[w]);
 			r = eng->trig_rules[b];
 			/* trigger-back: the match may start some tokens
 			 * before its trigger ("Mercy General Hospital");

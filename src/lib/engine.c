@@ -187,15 +187,15 @@ dict_indexes(const struct px_spec *sp, const struct px_rule *r, char **names,
 }
 
 /*
- * One table for the trigger words of all triggered rules: word -> bit mask
- * of the rules it starts, so a token costs one probe whatever the number
- * of triggered rules.
+ * One table for the trigger words of all triggered rules: word -> index of
+ * the set of rules it starts (trig_masks), so a token costs one probe
+ * whatever the number of triggered rules.
  */
 static int
 triggers(struct phi_engine *eng, struct phi_error *err)
 {
 	char *text = NULL, f[256];
-	size_t i, j, tlen = 0, cap = 0, n;
+	size_t i, j, tlen = 0, cap = 0, n, ntw = 0;
 	int rc;
 
 	for (i = 0; i < eng->nactive; i++) {
@@ -214,11 +214,11 @@ triggers(struct phi_engine *eng, struct phi_error *err)
 			size_t wl = strlen(r->triggers[j]);
 
 			if (strcmp(r->triggers[j], "@digit") == 0) {
-				eng->trig_digit |= 1ULL << eng->ntrig;
+				px_tmask_set(&eng->trig_digit, eng->ntrig);
 				continue;
 			}
 			if (strcmp(r->triggers[j], "@any") == 0) {
-				eng->trig_any |= 1ULL << eng->ntrig;
+				px_tmask_set(&eng->trig_any, eng->ntrig);
 				continue;
 			}
 			if (strchr(r->triggers[j], ' ') != NULL) {
@@ -234,6 +234,7 @@ triggers(struct phi_engine *eng, struct phi_error *err)
 			memcpy(text + tlen, r->triggers[j], wl);
 			tlen += wl;
 			text[tlen++] = '\n';
+			ntw++;
 		}
 		eng->ntrig++;
 	}
@@ -247,18 +248,34 @@ triggers(struct phi_engine *eng, struct phi_error *err)
 	px_free(text);
 	if (rc != PHI_OK)
 		return rc;
+	/* at most one set per trigger word, and the empty set at 0 */
+	if ((eng->trig_masks = px_calloc(ntw + 1, sizeof(*eng->trig_masks))) ==
+	    NULL)
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	eng->ntrig_masks = 1;
 	for (i = 0; i < (size_t)eng->ntrig; i++) {
 		const struct px_rule *r = eng->trig_rules[i];
 
 		for (j = 0; j < r->ntriggers; j++) {
+			uint64_t x;
+
 			if (r->triggers[j][0] == '@')
 				continue;
 			if ((rc = px_fold(r->triggers[j], strlen(r->triggers[j]),
-			    f, sizeof(f), &n)) != PHI_OK ||
-			    (rc = px_dict_set_value(eng->trig, f, n,
-			    1ULL << i)) != PHI_OK)
+			    f, sizeof(f), &n)) != PHI_OK)
 				return px_error_at(err, r->source, r->line, 1,
 				    "rule '%s': bad trigger", r->id);
+			x = px_dict_value(eng->trig, px_hash(f, n), f, n);
+			if (x == 0) {
+				x = eng->ntrig_masks++;
+				/* the value is 0 before: OR sets it */
+				if ((rc = px_dict_set_value(eng->trig, f, n,
+				    x)) != PHI_OK)
+					return px_error_at(err, r->source,
+					    r->line, 1, "rule '%s': bad "
+					    "trigger", r->id);
+			}
+			px_tmask_set(&eng->trig_masks[x], (int)i);
 		}
 	}
 	eng->has_dict_rules = 1;	/* triggers need the tokens */
@@ -464,6 +481,7 @@ phi_engine_destroy(struct phi_engine *eng)
 	px_dict_free(eng->trig);
 	px_dict_free(eng->lex);
 	px_free(eng->trig_ok);
+	px_free(eng->trig_masks);
 	for (i = 0; i < eng->novr; i++)
 		px_free(eng->ovr[i].what);
 	px_free(eng->ovr);

@@ -33,6 +33,24 @@ px_ctz64(uint64_t m)
 #endif
 }
 
+/* A set of triggered rules, bit b for the engine's trig_rules[b]. */
+#define PX_TMASK_WORDS	(PX_TRIGGER_RULES_MAX / 64)
+struct px_tmask {
+	uint64_t w[PX_TMASK_WORDS];
+};
+
+static inline void
+px_tmask_set(struct px_tmask *m, int b)
+{
+	m->w[b / 64] |= 1ULL << (b % 64);
+}
+
+static inline int
+px_tmask_has(const struct px_tmask *m, int b)
+{
+	return (m->w[b / 64] >> (b % 64) & 1) != 0;
+}
+
 /* Validators a regex rule can ask for (bit mask). */
 enum px_validator {
 	PX_VAL_DATE = 1 << 0,	/* month 1-12, day valid for the month */
@@ -353,9 +371,13 @@ struct phi_engine {
 	int shift_range;
 	uint32_t max_groups;
 	int has_dict_rules;
-	struct px_dict *trig;		/* trigger word -> rule bit mask */
-	uint64_t trig_digit;		/* rules triggered by digit tokens */
-	uint64_t trig_any;		/* rules triggered by every token */
+	struct px_dict *trig;		/* trigger word -> its index in
+					   trig_masks */
+	struct px_tmask *trig_masks;	/* [0] empty, then one per distinct
+					   set of rules a word triggers */
+	size_t ntrig_masks;
+	struct px_tmask trig_digit;	/* rules triggered by digit tokens */
+	struct px_tmask trig_any;	/* rules triggered by every token */
 	struct px_dict *lex;		/* words of dictionaries 0..31 */
 	uint64_t dict_main;		/* lexicon bits of the dictionaries
 					   of dictionary rules */
@@ -364,10 +386,10 @@ struct phi_engine {
 	int ndict_lists;
 	const struct px_rule *trig_rules[PX_TRIGGER_RULES_MAX];
 	int ntrig;
-	uint64_t *trig_ok;		/* [digits * 257 + next byte]: rules
+	struct px_tmask *trig_ok;	/* [digits * 257 + next byte]: rules
 					   whose trigger-next and -digits pass */
 	size_t trig_rows;		/* leading digit counts, capped */
-	uint64_t trig_slow;		/* rules tested one by one instead */
+	struct px_tmask trig_slow;	/* rules tested one by one instead */
 };
 
 /* A detected span, offsets relative to the unit's region buffer. */
@@ -393,7 +415,8 @@ struct px_token {
 	uint64_t dmask;			/* lexicon value: the dictionaries
 					   that hold it (bit i), whose phrases
 					   it starts (bit 32 + i) */
-	uint64_t tbits;			/* the rules it is a trigger word of */
+	uint32_t tidx;			/* trig_masks index: the rules it is
+					   a trigger word of */
 	uint32_t foff;			/* folded text offset in scratch */
 	uint16_t flen;			/* folded length */
 	uint8_t cls;			/* PX_CASE_* of the token */
@@ -408,7 +431,7 @@ struct px_token {
 struct px_word {
 	uint64_t hash;
 	uint64_t dmask;
-	uint64_t tbits;
+	uint32_t tidx;
 	uint8_t len;
 	char w[39];			/* folded, not terminated */
 };
@@ -435,7 +458,7 @@ struct px_scratch {
 	uint8_t *ngrams;		/* per list, per token: ngram() + 1,
 					   0 while not known */
 	size_t ngramcap;
-	int looked;			/* dmask, tbits and cand are set */
+	int looked;			/* dmask, tidx and cand are set */
 	struct px_word *words;		/* PX_WORD_CACHE recent words */
 	const char *fail_rule;		/* rule whose match failed, if any */
 };

@@ -55,8 +55,11 @@
 #define PX_HEAP_LIMIT_KIB	(64 * 1024)
 #define PX_JIT_STACK_MAX	(1024 * 1024)
 
-/* Rules with trigger words: one bit each in a 64-bit mask per word. */
-#define PX_TRIGGER_RULES_MAX	64
+/*
+ * Rules with trigger words: one bit each in a mask of 64-bit words (a
+ * multiple of 64); a mask costs a load and a test per 64 rules.
+ */
+#define PX_TRIGGER_RULES_MAX	128
 
 /* Words whose lexicon value a stream remembers (256 KiB, a power of 2). */
 #define PX_WORD_CACHE		4096
