@@ -54,6 +54,29 @@ adjacent(const char *text, size_t a, size_t b)
 	return a == b || px_blank_between(text, a, b);
 }
 
+/* 1 to 3 blanks, "and", "or" or "&", 1 to 3 blanks: "Suzette and Hank". */
+static int
+coordinated(const char *text, size_t a, size_t b)
+{
+	size_t i = a, n = 0, w;
+
+	while (i < b && (text[i] == ' ' || text[i] == '\t') && n < 3)
+		i++, n++;
+	if (n == 0 || i >= b)
+		return 0;
+	if (text[i] == '&')
+		w = 1;
+	else if (b - i > 3 && (text[i] | 0x20) == 'a' &&
+	    (text[i + 1] | 0x20) == 'n' && (text[i + 2] | 0x20) == 'd')
+		w = 3;
+	else if (b - i > 2 && (text[i] | 0x20) == 'o' &&
+	    (text[i + 1] | 0x20) == 'r')
+		w = 2;
+	else
+		return 0;
+	return px_blank_between(text, i + w, b);
+}
+
 static int
 same_cat(const struct px_finding *a, const struct px_finding *b)
 {
@@ -94,16 +117,24 @@ px_resolve(const struct phi_engine *eng, struct px_findings *fs,
 	for (i = 0; i + 1 < fs->n; i++) {
 		struct px_finding *a = &fs->v[i], *b;
 
-		for (j = i + 1; j < fs->n && fs->v[j].start <= a->end + 3;
+		for (j = i + 1; j < fs->n && fs->v[j].start <= a->end + 9;
 		    j++) {
 			b = &fs->v[j];
-			if (!same_cat(a, b) || !adjacent(text, a->end,
-			    b->start))
+			if (!same_cat(a, b) || a->rule->adjacent_boost <= 0 ||
+			    b->rule->adjacent_boost <= 0)
 				continue;
-			if (a->rule->adjacent_boost > 0 &&
-			    b->rule->adjacent_boost > 0) {
+			if (adjacent(text, a->end, b->start)) {
 				a->score += b->rule->adjacent_boost;
 				b->score += a->rule->adjacent_boost;
+			} else if (coordinated(text, a->end, b->start)) {
+				/* a name that stands on its own vouches for
+				 * a weak one joined to it by and, or, & */
+				double th = eng->spec.threshold;
+
+				if (a->score >= th && b->score < th)
+					b->score += a->rule->adjacent_boost;
+				else if (b->score >= th && a->score < th)
+					a->score += b->rule->adjacent_boost;
 			}
 		}
 	}
