@@ -556,7 +556,7 @@ score(struct doc *d, FILE *lst)
 	for (i = 0; i < d->gold.n; i++) {
 		struct span *g = &d->gold.v[i];
 		struct tally *t = tally_of(g->cat);
-		int exact = 0;
+		int exact = 0, leaks = 0;
 
 		for (j = 0; j < d->pred.n; j++) {
 			struct span *p = &d->pred.v[j];
@@ -595,10 +595,13 @@ score(struct doc *d, FILE *lst)
 			tallies[0].tokens++;
 			t->leaked += !covered;
 			tallies[0].leaked += !covered;
+			leaks += !covered;
 		}
-		if (!g->hit && lst != NULL && eop->show_missed) {
-			fprintf(lst, "MISSED %s %s @%zu: ", d->name, g->cat,
-			    g->start);
+		/* a span found only in part still leaks: list it too */
+		if ((!g->hit || leaks > 0) && lst != NULL &&
+		    eop->show_missed) {
+			fprintf(lst, "%s %s %s @%zu: ", g->hit ? "PARTIAL" :
+			    "MISSED", d->name, g->cat, g->start);
 			context(lst, d, g->start, g->end);
 			fputc('\n', lst);
 		}
@@ -701,8 +704,9 @@ eval_usage(FILE *fp)
 "                         (default: physionet for PhysioNet, else phiscrub)\n"
 "      --map FROM=TO      map a gold or predicted category (repeatable)\n"
 "      --json FILE        also write the figures as JSON\n"
-"      --show-missed      list missed gold spans with context (prints\n"
-"                         corpus text: for test corpora only)\n"
+"      --show-missed      list missed gold spans, and spans found only in\n"
+"                         part (PARTIAL), with context (prints corpus\n"
+"                         text: for test corpora only)\n"
 "      --show-fp          list false positives with context (same caveat)\n"
 "      --min-recall R     exit 1 when overall recall < R\n"
 "      --min-precision P  exit 1 when overall precision < P\n"
