@@ -191,12 +191,17 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 				i += n;
 				continue;
 			}
-			/* ' or - joins letters: O'Brien, Smith-Jones; 's ends */
+			/* ' or - joins letters: O'Brien, Smith-Jones; 's ends.
+			 * Between capitals a - is a separator of ALL CAPS
+			 * notes (DAUGHTER-KRISSY, AWARE-WILL START) */
 			if (i + 1 < len && (text[i] == '\'' ||
 			    text[i] == '-') && ascii_alpha((unsigned char)
 			    text[i + 1]) && !(text[i] == '\'' &&
 			    (text[i + 1] | 0x20) == 's' && (i + 2 >= len ||
-			    !ascii_alpha((unsigned char)text[i + 2])))) {
+			    !ascii_alpha((unsigned char)text[i + 2]))) &&
+			    !(text[i] == '-' && ctype[(unsigned char)
+			    text[i - 1]] == C_UPPER && ctype[(unsigned char)
+			    text[i + 1]] == C_UPPER)) {
 				i++;
 				continue;
 			}
