@@ -978,6 +978,10 @@ def w_nursing(d):
         f"SPO2 {g.rng.randint(88, 94)}% ON RA, PLACED ON 2 L NC, NOW {g.rng.randint(95, 99)}%.",
         f"SWAN-GANZ CATHETER REMOVED PER ORDER, SITE CDI.",
         f"CASE MGMT {d.N(Person(g), 'fl')} ARRANGING HOME O2 FROM {P('FACILITY', g.pharmacy(d.city))}.",
+        # wards named after people, '-' as a separator, names before verbs
+        f"TRANSFER TO {P('FACILITY', Person(g).last + ' ' + str(g.rng.randint(2, 12)))} WHEN BED AVAILABLE.",
+        f"SOCIAL:{d.rel.upper()}-{d.N(d.kin, 'first')} CALLED, AWARE-WILL VISIT IN AM.",
+        f"PER CASE MGMT, {d.N(Person(g), 'first')} IS ON VACATION UNTIL {d.Dd(g.rng.randint(2, 9), 'any')}.",
     ]
     ev = g.rng.sample(events, g.rng.randint(7, 12))
     h = start + g.rng.randint(0, 1)
