@@ -853,13 +853,17 @@ static int
 classify(const char *v, size_t n)
 {
 	size_t i, digits = 0, dots = 0;
+	int empty_arc = 0;		/* "..": no memmem(), which is not
+					   declared without _GNU_SOURCE */
 
 	for (i = 0; i < n; i++) {
 		if (v[i] >= '0' && v[i] <= '9')
 			digits++;
-		else if (v[i] == '.')
+		else if (v[i] == '.') {
 			dots++;
-		else if (v[i] != '+' && v[i] != '-')
+			if (i > 0 && v[i - 1] == '.')
+				empty_arc = 1;
+		} else if (v[i] != '+' && v[i] != '-')
 			return V_TEXT;
 	}
 	if (digits < 5)
@@ -867,7 +871,7 @@ classify(const char *v, size_t n)
 	if (is_day(v, n))
 		return V_DAY;
 	if (dots >= 3 && digits + dots == n && v[0] != '.' && v[n - 1] != '.'
-	    && memmem(v, n, "..", 2) == NULL)
+	    && !empty_arc)
 		return V_OID;
 	return V_TEXT;
 }

@@ -399,6 +399,7 @@ struct px_finding {
 	const struct px_rule *rule;
 	double score;
 	int error;			/* unevaluated region: PHI_E* */
+	uint32_t seq;			/* order of detection, for ties */
 };
 
 struct px_findings {

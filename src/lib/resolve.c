@@ -27,9 +27,16 @@ px_findings_add(struct px_findings *fs, size_t s, size_t e,
 	f->rule = r;
 	f->score = score;
 	f->error = error;
+	f->seq = (uint32_t)(fs->n - 1);
 	return PHI_OK;
 }
 
+/*
+ * A total order, so that which of equally good findings labels a union does
+ * not depend on how the platform's qsort() orders equal elements: start,
+ * longer first, errors first, higher priority, then the one detected first
+ * (what a stable sort gives).
+ */
 static int
 cmp_start(const void *a, const void *b)
 {
@@ -44,7 +51,7 @@ cmp_start(const void *a, const void *b)
 	if (x->rule != NULL && y->rule != NULL &&
 	    x->rule->priority != y->rule->priority)
 		return x->rule->priority > y->rule->priority ? -1 : 1;
-	return 0;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* Touching, or 1 to 3 blanks apart. */

@@ -156,6 +156,8 @@ flush(struct phi_stream *st, struct phi_error *err)
 static int
 emit(struct phi_stream *st, const char *p, size_t len)
 {
+	if (len == 0)		/* p may be NULL then: memcpy() must not see it */
+		return PHI_OK;
 	if (px_grow((void **)&st->obuf, &st->ocap, st->olen + len, 1) !=
 	    PHI_OK)
 		return PHI_ENOMEM;
