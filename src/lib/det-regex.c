@@ -30,6 +30,54 @@ px_regex_status(int rc)
 }
 
 /*
+ * The bytes an attempt of triggered rule r can start at, from PCRE2's own
+ * start-up analysis: a copy of the pattern without (*NO_START_OPT) and
+ * unanchored, so PCRE2 works out a first code unit or a start bitmap,
+ * which it needs to be sound for its own searches.  An attempt at a byte
+ * outside the set cannot match, so it is not made: most attempts of rules
+ * with trigger-back start at words that could never begin their match.
+ * Without such information (or if the copy does not compile) every byte
+ * is possible.
+ */
+static void
+first_bytes(struct px_rule *r, uint32_t opts, pcre2_compile_context *cc)
+{
+	static const char verb[] = "(*NO_START_OPT)";
+	const char *p = r->pattern;
+	pcre2_code *re;
+	uint32_t type = 0, cu = 0;
+	const uint8_t *map = NULL;
+	PCRE2_SIZE eoff;
+	int ecode;
+
+	r->has_first = 0;
+	if (strncmp(p, verb, sizeof(verb) - 1) == 0)
+		p += sizeof(verb) - 1;
+	opts &= ~(uint32_t)(PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE);
+	if ((re = pcre2_compile((PCRE2_SPTR)p, PCRE2_ZERO_TERMINATED, opts,
+	    &ecode, &eoff, cc)) == NULL)
+		return;
+	if (pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 &&
+	    type == 1 &&
+	    pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODEUNIT, &cu) == 0 &&
+	    cu < 0x80) {
+		/* either case: the caseless flag is not reported */
+		memset(r->first, 0, sizeof(r->first));
+		r->first[cu >> 3] |= (uint8_t)(1u << (cu & 7));
+		if ((cu | 0x20) >= 'a' && (cu | 0x20) <= 'z') {
+			cu ^= 0x20;
+			r->first[cu >> 3] |= (uint8_t)(1u << (cu & 7));
+		}
+		r->has_first = 1;
+	} else if (type == 0 && pcre2_pattern_info(re,
+	    PCRE2_INFO_FIRSTBITMAP, &map) == 0 && map != NULL) {
+		memcpy(r->first, map, sizeof(r->first));
+		r->has_first = 1;
+	}
+	pcre2_code_free(re);
+}
+
+/*
  * Compile r->pattern.  Errors are located at the rule's definition; the
  * column is the offset in the pattern where PCRE2 gave up.
  */
@@ -58,6 +106,8 @@ px_regex_compile(struct px_rule *r, int jit, struct phi_error *err)
 	}
 	r->re = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
 	    opts, &ecode, &eoff, cc);
+	if (r->re != NULL && r->ntriggers > 0)
+		first_bytes(r, opts, cc);
 	pcre2_compile_context_free(cc);
 	pcre2_general_context_free(g);
 	if (r->re == NULL) {
@@ -346,8 +396,18 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 
 				if (at >= last[b] && (j < lo[b] ||
 				    j >= hi[b])) {
-					rc = match_once(r, sc, text, len, at,
-					    from, to, fs, &next);
+					unsigned char c0 = (unsigned char)
+					    text[at];
+
+					/* a byte no match starts with: no
+					 * match, without a call */
+					if (r->has_first && !(r->first[c0 >> 3]
+					    >> (c0 & 7) & 1))
+						rc = 1;
+					else
+						rc = match_once(r, sc, text,
+						    len, at, from, to, fs,
+						    &next);
 					if (rc != 1 && rc != PHI_OK) {
 						sc->fail_rule = r->id;
 						return rc;

@@ -105,6 +105,9 @@ struct px_rule {
 	char *pattern;
 	pcre2_code *re;
 	int jitted;			/* re has JIT code */
+	int has_first;			/* first: the bytes a match attempt
+					   can start with (triggered rules) */
+	uint8_t first[32];
 	int caseless;
 	int group;			/* capture group that is the PHI; 0 = all */
 	unsigned validators;
