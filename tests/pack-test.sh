@@ -65,5 +65,24 @@ if [ "$got" = "[ZQ] and [ZQ] seen" ] && [ "$st" = 78 ] &&
 else
 	echo "not ok 5 - trigger limit: '$got' / exit $st '$err'"; fails=1
 fi
-echo "1..5"
+# A guard only skips places where no match can start: the same rule with
+# and without one finds the same, searched (no triggers) or triggered.
+guard_pack() {	# guard_pack GUARD-LINE
+	printf 'schema: 1\npack: g\nversion: 0.1.0\nrules:\n'
+	printf '  - id: g1\n    category: G1\n    pattern: %s\n%s\n' \
+	    "'[A-Z][a-z]*+(?:-[A-Z][a-z]+)?, [A-Z]'" "$1"
+	printf '  - id: g2\n    category: G2\n    pattern: %s\n    trigger: [at]\n    trigger-back: 2\n%s\n' \
+	    "'[a-z0-9.]+@[a-z]+'" "$1"
+}
+guard_pack '' > "$tmp/plain.yaml"
+guard_pack "    guard: ['A-Za-z.0-9-', ',@']" > "$tmp/guarded.yaml"
+text='Seen: McDONALD, JOHN; Smith-Jones, Ann; x, Y; a.b@at at c@d at, Zed, Q'
+plain=$(printf '%s\n' "$text" | "$PHISCRUB" -r "$tmp/plain.yaml" 2>&1)
+guarded=$(printf '%s\n' "$text" | "$PHISCRUB" -r "$tmp/guarded.yaml" 2>&1)
+if [ "$plain" = "$guarded" ] && [ "$plain" != "$text" ]; then
+	echo "ok 6 - a guard does not change findings ($guarded)"
+else
+	echo "not ok 6 - guard: '$plain' / '$guarded'"; fails=1
+fi
+echo "1..6"
 [ "$fails" = 0 ]

@@ -98,6 +98,8 @@ px_regex_compile(struct px_rule *r, int jit, struct phi_error *err)
 				   no start-up scan for required bytes on every
 				   call, which is quadratic over a unit */
 		opts |= PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
+	else if (r->has_guard)	/* searched window by window */
+		opts |= PCRE2_USE_OFFSET_LIMIT;
 	if ((g = px_pcre2_gctx()) == NULL)
 		return px_error(err, PHI_ENOMEM, "out of memory");
 	if ((cc = pcre2_compile_context_create(g)) == NULL) {
@@ -106,7 +108,7 @@ px_regex_compile(struct px_rule *r, int jit, struct phi_error *err)
 	}
 	r->re = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
 	    opts, &ecode, &eoff, cc);
-	if (r->re != NULL && r->ntriggers > 0)
+	if (r->re != NULL && (r->ntriggers > 0 || r->has_guard))
 		first_bytes(r, opts, cc);
 	pcre2_compile_context_free(cc);
 	pcre2_general_context_free(g);
@@ -197,6 +199,71 @@ match_once(const struct px_rule *r, struct px_scratch *sc, const char *text,
 	return PHI_OK;
 }
 
+/* Does r's guard pass at off: a run of guard_run bytes, then a guard_then
+ * byte?  A rule without a guard passes everywhere. */
+static int
+guard_ok(const struct px_rule *r, const char *text, size_t len, size_t off)
+{
+	if (!r->has_guard)
+		return 1;
+	while (off < len && px_byte_in(r->guard_run, (unsigned char)text[off]))
+		off++;
+	return off < len && px_byte_in(r->guard_then, (unsigned char)text[off]);
+}
+
+/*
+ * A guarded rule without triggers: a match can start only in the run of
+ * guard_run bytes right before a guard_then byte c (the classes are
+ * disjoint), so each such run is searched with PCRE2's offset limit at c,
+ * from where the plain search would be.  The leftmost match from off is
+ * in the first window that has one, so the matches are those of the
+ * plain search, without trying every position of the text.
+ */
+static int
+run_guarded(const struct px_rule *r, struct px_scratch *sc, const char *text,
+    size_t len, size_t from, size_t to, struct px_findings *fs)
+{
+	size_t off = 0, next = 0, c, w;
+	int rc;
+
+	while (off <= len) {
+		for (c = off; c < len && !px_byte_in(r->guard_then,
+		    (unsigned char)text[c]); c++)
+			;
+		if (c >= len)
+			break;
+		for (w = c; w > off && px_byte_in(r->guard_run,
+		    (unsigned char)text[w - 1]); w--)
+			;
+		/* from the first byte a match can start with, if any */
+		while (w <= c && r->has_first && !px_byte_in(r->first,
+		    (unsigned char)text[w]))
+			w++;
+		if (w > c) {
+			off = c + 1;
+			continue;
+		}
+		while (w < c && ((unsigned char)text[w] & 0xc0) == 0x80)
+			w++;		/* starts are character starts */
+		if (w >= to)
+			break;		/* findings would start too late */
+		if ((rc = pcre2_set_offset_limit(sc->mctx, c)) == 0) {
+			rc = match_once(r, sc, text, len, w, from, to, fs,
+			    &next);
+			pcre2_set_offset_limit(sc->mctx, PCRE2_UNSET);
+		} else
+			rc = PHI_EMATCH;
+		if (rc == 1) {
+			off = c + 1;
+			continue;
+		}
+		if (rc != PHI_OK)
+			return rc;
+		off = next;
+	}
+	return PHI_OK;
+}
+
 /*
  * Run r over text[0..len) and add findings that start before `to` and end
  * after `from`.  Returns PHI_OK or the status of a failed match, in which
@@ -211,6 +278,8 @@ px_regex_run(const struct phi_engine *eng, const struct px_rule *r,
 	int rc;
 
 	(void)eng;
+	if (r->has_guard)
+		return run_guarded(r, sc, text, len, from, to, fs);
 	while (off <= len) {
 		if ((rc = match_once(r, sc, text, len, off, from, to, fs,
 		    &next)) != PHI_OK)
@@ -401,8 +470,9 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 
 					/* a byte no match starts with: no
 					 * match, without a call */
-					if (r->has_first && !(r->first[c0 >> 3]
-					    >> (c0 & 7) & 1))
+					if ((r->has_first &&
+					    !px_byte_in(r->first, c0)) ||
+					    !guard_ok(r, text, len, at))
 						rc = 1;
 					else
 						rc = match_once(r, sc, text,

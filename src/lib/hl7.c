@@ -421,16 +421,6 @@ read_delims(const char *p, size_t a, size_t b, struct delims *dl)
 	return 0;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
 /*
  * Decode raw p[a, b) onto out.  With note, escape sequences are recorded
  * in h->escs (decoded offsets are out's), so that a finding can be mapped
@@ -485,7 +475,8 @@ decode(struct px_hl7 *h, const struct delims *dl, size_t a, size_t b,
 			if ((n - 1) % 2 != 0)
 				return 1;
 			for (k = e + 2; k < j; k += 2) {
-				int hi = hexval(p[k]), lo = hexval(p[k + 1]);
+				int hi = px_hexval(p[k]),
+				    lo = px_hexval(p[k + 1]);
 
 				if (hi < 0 || lo < 0)
 					return 1;

@@ -452,6 +452,73 @@ merge_rule(struct px_ld *l, struct px_rule *r)
 	return PHI_OK;
 }
 
+/* The next byte of a class at *s: \xHH, \t, \n, \r, or \ and a byte. */
+static int
+class_byte(const char **s)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	int c = *p++, h, l;
+
+	if (c == '\\') {
+		c = *p++;
+		if (c == 'x') {
+			if ((h = px_hexval(p[0])) < 0 ||
+			    (l = px_hexval(p[1])) < 0)
+				return -1;
+			c = h * 16 + l;
+			p += 2;
+		} else if (c == 't')
+			c = '\t';
+		else if (c == 'n')
+			c = '\n';
+		else if (c == 'r')
+			c = '\r';
+		else if (c == '\0')
+			return -1;
+	}
+	*s = (const char *)p;
+	return c;
+}
+
+/*
+ * A set of bytes written like the inside of a regex class: bytes, ranges
+ * (a-z, \x80-\xff), escapes; a - first or last is itself.
+ */
+static int
+byte_class(const char *s, uint8_t set[32])
+{
+	int a, b;
+
+	memset(set, 0, 32);
+	while (*s != '\0') {
+		if ((a = class_byte(&s)) < 0)
+			return -1;
+		b = a;
+		if (s[0] == '-' && s[1] != '\0') {
+			s++;
+			if ((b = class_byte(&s)) < a)
+				return -1;
+		}
+		for (; a <= b; a++)
+			set[a >> 3] |= (uint8_t)(1u << (a & 7));
+	}
+	return 0;
+}
+
+/* The window search of guarded rules needs disjoint, non-empty classes. */
+static int
+guard_overlap(const struct px_rule *r)
+{
+	int i, any = 0;
+
+	for (i = 0; i < 32; i++) {
+		if (r->guard_run[i] & r->guard_then[i])
+			return 1;
+		any |= r->guard_then[i];
+	}
+	return !any;
+}
+
 static int
 rule(struct px_ld *l, struct fy_node *n)
 {
@@ -460,7 +527,7 @@ rule(struct px_ld *l, struct fy_node *n)
 	    "ambiguous-score", "priority", "context", "action", "case",
 	    "ambiguous", "exclude", "expand", "adjacent-boost", "min-length",
 	    "examples", "description", "trigger", "trigger-back", "trigger-next",
-	    "trigger-digits", "merge", NULL };
+	    "trigger-digits", "guard", "merge", NULL };
 	struct fy_node *exs = NULL, *idn = NULL;
 	struct fy_node_pair *p;
 	struct px_rule *r;
@@ -582,6 +649,29 @@ rule(struct px_ld *l, struct fy_node *n)
 				goto fail;
 			}
 			strlist_free(dv, nd);
+		} else if (strcmp(k, "guard") == 0) {
+			char **gv;
+			size_t ng;
+			int bad;
+
+			if (strlist(l, v, "guard", &gv, &ng))
+				goto fail;
+			bad = ng != 2 || byte_class(gv[0], r->guard_run) ||
+			    byte_class(gv[1], r->guard_then);
+			strlist_free(gv, ng);
+			if (bad) {
+				fail(l, v, "%s", "guard is [run, then]: two "
+				    "byte classes such as 'A-Za-z\\x80-\\xff' "
+				    "and ','");
+				goto fail;
+			}
+			if (guard_overlap(r)) {
+				fail(l, v, "%s", "guard: the then class must "
+				    "not be empty nor share a byte with the run "
+				    "class");
+				goto fail;
+			}
+			r->has_guard = 1;
 		} else if (strcmp(k, "trigger-back") == 0) {
 			if (num(l, v, "trigger-back", 0, 8, &d))
 				goto fail;

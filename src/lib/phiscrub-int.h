@@ -51,6 +51,24 @@ px_tmask_has(const struct px_tmask *m, int b)
 	return (m->w[b / 64] >> (b % 64) & 1) != 0;
 }
 
+/* The value of hex digit c, or -1. */
+static inline int
+px_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+/* Is byte c in the 256-bit set? */
+static inline int
+px_byte_in(const uint8_t *set, unsigned char c)
+{
+	return set[c >> 3] >> (c & 7) & 1;
+}
+
 /* Validators a regex rule can ask for (bit mask). */
 enum px_validator {
 	PX_VAL_DATE = 1 << 0,	/* month 1-12, day valid for the month */
@@ -108,6 +126,11 @@ struct px_rule {
 	int has_first;			/* first: the bytes a match attempt
 					   can start with (triggered rules) */
 	uint8_t first[32];
+	int has_guard;			/* guard: an attempt at off needs a
+					   run of guard_run bytes from off,
+					   then a guard_then byte */
+	uint8_t guard_run[32];
+	uint8_t guard_then[32];
 	int caseless;
 	int group;			/* capture group that is the PHI; 0 = all */
 	unsigned validators;
