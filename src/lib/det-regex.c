@@ -337,6 +337,17 @@ px_trigger_table(struct phi_engine *eng)
 	for (b = 0; b < eng->ntrig; b++) {
 		const struct px_rule *r = eng->trig_rules[b];
 
+		/* what the attempt loop asks of every rule, in small
+		 * tables rather than in the rules */
+		eng->trig_back[b] = (uint8_t)r->trigger_back;
+		if (r->trigger_back == 0)
+			px_tmask_set(&eng->trig_back0, b);
+		if (r->has_guard)
+			px_tmask_set(&eng->trig_guarded, b);
+		for (c = 0; c < 256; c++)
+			if (!r->has_first || px_byte_in(r->first,
+			    (unsigned char)c))
+				px_tmask_set(&eng->trig_first[c], b);
 		if (r->trigger_digits[1] > TRIG_DIGITS_MAX)
 			px_tmask_set(&eng->trig_slow, b);
 		else if (r->trigger_digits[1] > 0 &&
@@ -410,6 +421,7 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 	size_t last[PX_TRIGGER_RULES_MAX], i, next;
 	size_t lo[PX_TRIGGER_RULES_MAX], hi[PX_TRIGGER_RULES_MAX];
 	struct px_tmask bits, fired;
+	const struct px_tmask *first;
 	uint64_t any;
 	int rc, b, w, digit;
 
@@ -445,6 +457,11 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 			for (w = 0; w < PX_TMASK_WORDS; w++)
 				bits.w[w] |= ok.w[w];
 		}
+		/* rules tried at this token only: its first byte must be
+		 * one their matches can start with */
+		first = &eng->trig_first[(unsigned char)text[t->start]];
+		for (w = 0; w < PX_TMASK_WORDS; w++)
+			bits.w[w] &= ~eng->trig_back0.w[w] | first->w[w];
 		for (w = 0; w < PX_TMASK_WORDS; w++)
 		for (; bits.w[w] != 0; bits.w[w] &= bits.w[w] - 1) {
 			const struct px_rule *r;
@@ -458,8 +475,7 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 			 * are known not to start a match of the rule (an
 			 * anchored attempt depends on the text alone), so
 			 * overlapping windows try each token once. */
-			k = (size_t)r->trigger_back < i ? (size_t)
-			    r->trigger_back : i;
+			k = eng->trig_back[b] < i ? eng->trig_back[b] : i;
 			for (;; k--) {
 				size_t j = i - k, at = sc->tok[j].start;
 
@@ -468,11 +484,13 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 					unsigned char c0 = (unsigned char)
 					    text[at];
 
-					/* a byte no match starts with: no
-					 * match, without a call */
-					if ((r->has_first &&
-					    !px_byte_in(r->first, c0)) ||
-					    !guard_ok(r, text, len, at))
+					/* a byte no match starts with, or a
+					 * failed guard: no match, without a
+					 * call */
+					if (!px_tmask_has(&eng->trig_first[c0],
+					    b) || (px_tmask_has(
+					    &eng->trig_guarded, b) &&
+					    !guard_ok(r, text, len, at)))
 						rc = 1;
 					else
 						rc = match_once(r, sc, text,

@@ -416,6 +416,11 @@ struct phi_engine {
 					   whose trigger-next and -digits pass */
 	size_t trig_rows;		/* leading digit counts, capped */
 	struct px_tmask trig_slow;	/* rules tested one by one instead */
+	struct px_tmask trig_first[256];	/* rules an attempt may start
+					   at this byte for (first bytes) */
+	struct px_tmask trig_back0;	/* rules without trigger-back */
+	struct px_tmask trig_guarded;	/* rules with a guard */
+	uint8_t trig_back[PX_TRIGGER_RULES_MAX];	/* their trigger-back */
 };
 
 /* A detected span, offsets relative to the unit's region buffer. */
