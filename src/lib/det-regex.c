@@ -227,9 +227,15 @@ run_guarded(const struct px_rule *r, struct px_scratch *sc, const char *text,
 	int rc;
 
 	while (off <= len) {
-		for (c = off; c < len && !px_byte_in(r->guard_then,
-		    (unsigned char)text[c]); c++)
-			;
+		if (r->guard_then1 >= 0) {	/* one byte: memchr is faster */
+			const char *p = off < len ? memchr(text + off,
+			    r->guard_then1, len - off) : NULL;
+
+			c = p != NULL ? (size_t)(p - text) : len;
+		} else
+			for (c = off; c < len && !px_byte_in(r->guard_then,
+			    (unsigned char)text[c]); c++)
+				;
 		if (c >= len)
 			break;
 		for (w = c; w > off && px_byte_in(r->guard_run,

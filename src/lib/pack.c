@@ -505,6 +505,21 @@ byte_class(const char *s, uint8_t set[32])
 	return 0;
 }
 
+/* The only byte of set, or -1 if it has none or several. */
+static int
+guard_single(const uint8_t set[32])
+{
+	int c, one = -1;
+
+	for (c = 0; c < 256; c++)
+		if (px_byte_in(set, (unsigned char)c)) {
+			if (one >= 0)
+				return -1;
+			one = c;
+		}
+	return one;
+}
+
 /* The window search of guarded rules needs disjoint, non-empty classes. */
 static int
 guard_overlap(const struct px_rule *r)
@@ -672,6 +687,7 @@ rule(struct px_ld *l, struct fy_node *n)
 				goto fail;
 			}
 			r->has_guard = 1;
+			r->guard_then1 = guard_single(r->guard_then);
 		} else if (strcmp(k, "trigger-back") == 0) {
 			if (num(l, v, "trigger-back", 0, 8, &d))
 				goto fail;

@@ -131,6 +131,7 @@ struct px_rule {
 					   then a guard_then byte */
 	uint8_t guard_run[32];
 	uint8_t guard_then[32];
+	int guard_then1;		/* the THEN byte if it is one, or -1 */
 	int caseless;
 	int group;			/* capture group that is the PHI; 0 = all */
 	unsigned validators;
