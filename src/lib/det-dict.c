@@ -259,6 +259,8 @@ px_look_up(const struct phi_engine *eng, struct px_scratch *sc)
 
 	if (px_grow((void **)&sc->cand, &sc->candcap, (sc->ntok + 1) *
 	    (nl > 0 ? nl : 1), sizeof(*sc->cand)) != PHI_OK ||
+	    px_grow((void **)&sc->candcls, &sc->candclscap, (sc->ntok + 1) *
+	    (nl > 0 ? nl : 1), 1) != PHI_OK ||
 	    px_grow((void **)&sc->ngrams, &sc->ngramcap, (sc->ntok + 1) *
 	    (nl > 0 ? nl : 1), 1) != PHI_OK)
 		return PHI_ENOMEM;
@@ -298,8 +300,11 @@ px_look_up(const struct phi_engine *eng, struct px_scratch *sc)
 		/* in the dictionary or starting one of its phrases */
 		m = t->dmask & eng->dict_main;
 		for (m = (m | m >> 32) & 0xffffffffULL; m != 0; m &= m - 1) {
-			size_t l = (size_t)eng->dict_list[px_ctz64(m)];
+			int di = px_ctz64(m);
+			size_t l = (size_t)eng->dict_list[di];
 
+			sc->candcls[l * sc->ntok + sc->ncand[l]] = (uint8_t)
+			    (t->cls | ((t->dmask >> (32 + di) & 1) << 7));
 			sc->cand[l * sc->ntok + sc->ncand[l]++] = (uint32_t)i;
 		}
 	}
@@ -465,7 +470,8 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 {
 	const struct px_dict *d = eng->spec.dicts[r->dict_idx];
 	const uint32_t *list = NULL;
-	size_t c, i, n_i, next = 0;
+	const uint8_t *cls = NULL;
+	size_t c, i, n_i, next = 0, ito = sc->ntok;
 
 	if (!sc->looked && px_look_up(eng, sc) != PHI_OK)
 		return PHI_ENOMEM;
@@ -475,7 +481,15 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 	if (r->dict_idx < 32 && eng->dict_list[r->dict_idx] >= 0) {
 		list = sc->cand + (size_t)eng->dict_list[r->dict_idx] *
 		    sc->ntok;
+		cls = sc->candcls + (size_t)eng->dict_list[r->dict_idx] *
+		    sc->ntok;
 		n_i = sc->ncand[eng->dict_list[r->dict_idx]];
+		/* the first token starting at or after to */
+		if (sc->ntok > 0 && to < len) {
+			ito = px_first_token(sc, to);
+			if (ito < sc->ntok && sc->tok[ito].start < to)
+				ito++;
+		}
 	}
 	for (c = 0; c < n_i; c++) {
 		struct px_token *t;
@@ -486,6 +500,16 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 		i = list != NULL ? list[c] : c;
 		if (i < next)
 			continue;
+		if (cls != NULL) {
+			/* listed tokens are words; their case class and
+			 * phrase start are beside the list, so most are
+			 * turned down without reading the token */
+			if (i >= ito)
+				break;
+			if (!(cls[c] & r->cases) && (d->max_words < 2 ||
+			    !(cls[c] & 0x80)))
+				continue;
+		}
 		t = &sc->tok[i];
 		if (t->start >= to)
 			break;

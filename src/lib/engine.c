@@ -571,6 +571,7 @@ px_scratch_free(struct px_scratch *sc)
 	px_free(sc->tok);
 	px_free(sc->tokblk);
 	px_free(sc->cand);
+	px_free(sc->candcls);
 	px_free(sc->ngrams);
 	if (sc->fold != NULL)
 		px_wipe_free(sc->fold, sc->foldcap);

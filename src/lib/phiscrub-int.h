@@ -488,6 +488,10 @@ struct px_scratch {
 					   of its dictionary, ntok apart */
 	size_t ncand[32];
 	size_t candcap;
+	uint8_t *candcls;		/* beside cand: the token's PX_CASE_*
+					   class, | 0x80 if it starts a
+					   phrase of the list's dictionary */
+	size_t candclscap;
 	uint8_t *ngrams;		/* per list, per token: ngram() + 1,
 					   0 while not known */
 	size_t ngramcap;
