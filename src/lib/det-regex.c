@@ -475,6 +475,23 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 
 			b = w * 64 + px_ctz64(bits.w[w]);
 			r = eng->trig_rules[b];
+			if (eng->trig_back[b] == 0) {
+				/* the common case, tried at this token only:
+				 * its first byte is known to pass */
+				if (t->start < last[b] || (px_tmask_has(
+				    &eng->trig_guarded, b) && !guard_ok(r, text,
+				    len, t->start)))
+					continue;
+				rc = match_once(r, sc, text, len, t->start,
+				    from, to, fs, &next);
+				if (rc == PHI_OK)
+					last[b] = next;
+				else if (rc != 1) {
+					sc->fail_rule = r->id;
+					return rc;
+				}
+				continue;
+			}
 			/* trigger-back: the match may start some tokens
 			 * before its trigger ("Mercy General Hospital");
 			 * try the earliest start first.  Tokens lo..hi-1
