@@ -571,28 +571,53 @@ target_ok(struct px_fhir *f, const struct px_fhir_rule *r, size_t d)
 	return 0;
 }
 
+/* The range of fs->bykey whose key is k[0..kn). */
+static void
+key_range(const struct px_fhir_spec *fs, const char *k, size_t kn,
+    size_t *a, size_t *b)
+{
+	size_t lo = 0, hi = fs->nbykey, mid;
+	const struct px_fhir_key *x;
+	int c;
+
+	while (lo < hi) {		/* the first entry not below k */
+		mid = lo + (hi - lo) / 2;
+		x = &fs->bykey[mid];
+		c = memcmp(x->key, k, x->len < kn ? x->len : kn);
+		if (c < 0 || (c == 0 && x->len < kn))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*a = lo;
+	while (lo < fs->nbykey && fs->bykey[lo].len == kn &&
+	    memcmp(fs->bykey[lo].key, k, kn) == 0)
+		lo++;
+	*b = lo;
+}
+
 static const struct px_fhir_rule *
 best(struct px_fhir *f, const struct phi_engine *eng, size_t d,
     const char *rtype)
 {
 	const struct px_fhir_spec *fs = &eng->spec.fhir;
-	const struct px_fhir_rule *b = NULL;
+	const struct px_fhir_rule *b = NULL, *r;
 	long br = -1, rk;
-	size_t i;
+	size_t s = 0, k = 0, ke = 0;
+	uint32_t i;
 
-	for (i = 0; i < fs->nrules; i++) {
-		const struct px_fhir_rule *r = fs->rules[i];
-		const char *last = r->steps[r->nsteps - 1];
-		const char *c;
-
-		/* cheap test first: the last step names this key */
-		if (r->nsteps > 1) {
-			c = strchr(last, ':');
-			if (d == 0 || (c != NULL ? (size_t)(c - last) :
-			    strlen(last)) != f->klen[f->kb + d - 1] ||
-			    memcmp(last, f->keys[f->kb + d - 1], f->klen[f->kb + d - 1]) != 0)
-				continue;
-		}
+	/* the one-step rules and those whose last step names this key,
+	 * merged in pack order: no other rule names the value */
+	if (d > 0)
+		key_range(fs, f->keys[f->kb + d - 1], f->klen[f->kb + d - 1],
+		    &k, &ke);
+	while (s < fs->nsingle || k < ke) {
+		if (k >= ke || (s < fs->nsingle && fs->single[s] <
+		    fs->bykey[k].idx))
+			i = fs->single[s++];
+		else
+			i = fs->bykey[k++].idx;
+		r = fs->rules[i];
 		if ((rk = rank(f, r, d, rtype)) > br && target_ok(f, r, d)) {
 			br = rk;
 			b = r;

@@ -65,6 +65,8 @@ px_fhir_spec_free(struct px_fhir_spec *fs)
 	for (i = 0; i < fs->nrules; i++)
 		rule_free(fs->rules[i]);
 	px_free(fs->rules);
+	px_free(fs->single);
+	px_free(fs->bykey);
 	rule_free(fs->other);
 	memset(fs, 0, sizeof(*fs));
 }
@@ -145,6 +147,8 @@ parse_sel(const char *sel, int typed, struct px_fhir_rule *f)
 		    f->steps[0][0] > 'Z')))
 			return -1;
 	}
+	/* asked of every rule at every value: worked out once */
+	f->lastkey = strcspn(f->steps[f->nsteps - 1], ":");
 	return 0;
 }
 
@@ -443,7 +447,55 @@ px_pack_fhir(struct px_ld *l, struct fy_node *n)
 	return PHI_OK;
 }
 
-/* At engine creation: keyed actions without a key are refused now. */
+static int
+key_cmp(const void *a, const void *b)
+{
+	const struct px_fhir_key *x = a, *y = b;
+	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+
+	if (c != 0)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Every value of a document asks which rules name it: only the one-step
+ * rules and those whose last step is its key can.  Lists of both, in
+ * pack order, so that a value looks at a few rules instead of all.
+ */
+static int
+fhir_index(struct px_fhir_spec *fs)
+{
+	size_t i;
+
+	fs->nsingle = fs->nbykey = 0;
+	if (fs->nrules == 0)
+		return PHI_OK;
+	if ((fs->single = px_calloc(fs->nrules, sizeof(*fs->single))) ==
+	    NULL || (fs->bykey = px_calloc(fs->nrules,
+	    sizeof(*fs->bykey))) == NULL)
+		return PHI_ENOMEM;
+	for (i = 0; i < fs->nrules; i++) {
+		const struct px_fhir_rule *r = fs->rules[i];
+
+		if (r->nsteps <= 1)
+			fs->single[fs->nsingle++] = (uint32_t)i;
+		else {
+			fs->bykey[fs->nbykey].key = r->steps[r->nsteps - 1];
+			fs->bykey[fs->nbykey].len = r->lastkey;
+			fs->bykey[fs->nbykey++].idx = (uint32_t)i;
+		}
+	}
+	qsort(fs->bykey, fs->nbykey, sizeof(*fs->bykey), key_cmp);
+	return PHI_OK;
+}
+
+/*
+ * At engine creation: keyed actions without a key are refused now; the
+ * rule index is built.
+ */
 int
 px_fhir_compile(struct phi_engine *eng, struct phi_error *err)
 {
@@ -451,6 +503,8 @@ px_fhir_compile(struct phi_engine *eng, struct phi_error *err)
 	enum phi_action a;
 	size_t i;
 
+	if (fhir_index(fs) != PHI_OK)
+		return px_error(err, PHI_ENOMEM, "out of memory");
 	if (!fs->known_set)
 		fs->known = 1;
 	if (!fs->labels_set)

@@ -288,6 +288,8 @@ struct px_fhir_rule {
 	char *sel;			/* as written */
 	char **steps;			/* steps[0]: resource, '*' or data type */
 	size_t nsteps, stepcap;
+	size_t lastkey;			/* the last step's key: its length
+					   before any ':NAME' */
 	int type;			/* data type of steps[0] (types:), 0 */
 	int kind;			/* enum px_fhir_kind */
 	char *category;
@@ -303,9 +305,21 @@ struct px_fhir_rule {
 	int line;
 };
 
+/* A rule of more than one step, by the key its last step names. */
+struct px_fhir_key {
+	const char *key;		/* the last step; len bytes count */
+	size_t len;
+	uint32_t idx;			/* in rules[] */
+};
+
 struct px_fhir_spec {
 	struct px_fhir_rule **rules;
 	size_t nrules;
+	/* set at engine creation: which rules can name a value */
+	uint32_t *single;		/* one-step rules, ascending */
+	size_t nsingle;
+	struct px_fhir_key *bykey;	/* the others, by key, then index */
+	size_t nbykey;
 	struct px_fhir_rule *other;	/* strings no rule names */
 	int known, known_set;
 	int labels, labels_set;
