@@ -1846,6 +1846,7 @@ contact_rule(const struct px_fhir *f, uint32_t x, const struct px_rule *r,
 		if (str_is(f, s, sys[i][0])) {
 			*alt = *r;
 			alt->category = (char *)(uintptr_t)sys[i][1];
+			alt->cat = NULL;	/* r's entry: found by name */
 			return alt;
 		}
 	return r;

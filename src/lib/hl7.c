@@ -772,8 +772,9 @@ vtype_ok(const struct px_hl7_rule *r, const char *vtype)
 {
 	size_t i;
 
-	for (i = 0; i < r->nvtypes; i++)
-		if (strcmp(r->vtypes[i], vtype) == 0)
+	for (i = 0; i < r->nvtypes; i++)	/* first bytes first: cheap */
+		if (r->vtypes[i][0] == vtype[0] &&
+		    strcmp(r->vtypes[i], vtype) == 0)
 			return 1;
 	return 0;
 }
@@ -1117,7 +1118,7 @@ add_segment(struct phi_stream *st, struct px_hl7 *h, const struct delims *dl,
 	for (fa = ++i; ; f++) {
 		while (i < L->b && (unsigned char)p[i] != dl->fs)
 			i++;
-		if (strcmp(sg->name, "OBX") == 0 && f == 2) {
+		if (f == 2 && strcmp(sg->name, "OBX") == 0) {
 			size_t k, n = 0;
 
 			for (k = fa; k < i && n + 1 < sizeof(sx.vtype) &&

@@ -505,6 +505,17 @@ px_fhir_compile(struct phi_engine *eng, struct phi_error *err)
 
 	if (fhir_index(fs) != PHI_OK)
 		return px_error(err, PHI_ENOMEM, "out of memory");
+	/* category entries found once, not by name at every value */
+	for (i = 0; i <= fs->nrules; i++) {
+		struct px_fhir_rule *f = i < fs->nrules ? fs->rules[i] :
+		    fs->other;
+
+		if (f != NULL && f->rule != NULL)
+			f->rule->cat = px_category_of(eng, f->rule->category);
+		if (f != NULL && f->krule != NULL)
+			f->krule->cat = px_category_of(eng,
+			    f->krule->category);
+	}
 	if (!fs->known_set)
 		fs->known = 1;
 	if (!fs->labels_set)

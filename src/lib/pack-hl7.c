@@ -574,6 +574,25 @@ check_keys(const struct phi_engine *eng, const struct px_hl7_rule *h,
 	return PHI_OK;
 }
 
+/* The category entries of h's rules, found once rather than by name at
+ * every value (px_action_of). */
+static void
+set_cats(const struct phi_engine *eng, struct px_hl7_rule *h)
+{
+	int i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < PX_HL7_R_N; i++) {
+		if (h->rules[i] != NULL)
+			h->rules[i]->cat = px_category_of(eng,
+			    h->rules[i]->category);
+		if (h->krules[i] != NULL)
+			h->krules[i]->cat = px_category_of(eng,
+			    h->krules[i]->category);
+	}
+}
+
 /*
  * At engine creation: keyed actions without a key are refused now, not at
  * the first message, as for the text rules.
@@ -587,6 +606,11 @@ px_hl7_compile(struct phi_engine *eng, struct phi_error *err)
 
 	if (!hs->known_set)
 		eng->spec.hl7.known = 1;
+	for (i = 0; i < hs->nrules; i++)
+		set_cats(eng, hs->rules[i]);
+	set_cats(eng, hs->unknown);
+	set_cats(eng, hs->dates);
+	set_cats(eng, hs->other);
 	for (i = 0; i < hs->nrules; i++)
 		if ((rc = check_keys(eng, hs->rules[i], err)) != PHI_OK)
 			return rc;
