@@ -85,6 +85,15 @@ px_category_of(const struct phi_engine *eng, const char *name)
 	return NULL;
 }
 
+/* Binds rule r (may be NULL) to its category entry, once at engine
+ * creation, so no finding looks the category up by name. */
+void
+px_rule_bind_cat(const struct phi_engine *eng, struct px_rule *r)
+{
+	if (r != NULL)
+		r->cat = px_category_of(eng, r->category);
+}
+
 /* The category entry of rule r. */
 static const struct px_category *
 category(const struct phi_engine *eng, const struct px_rule *r)

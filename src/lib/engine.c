@@ -368,8 +368,7 @@ compile(struct phi_engine *eng, struct phi_error *err)
 				return rc;
 			eng->has_dict_rules = 1;
 		}
-		/* found once: each finding asks for it */
-		r->cat = px_category_of(eng, r->category);
+		px_rule_bind_cat(eng, r);
 		eng->active[eng->nactive++] = r;
 	}
 	if (eng->has_dict_rules && px_lexicon_build(&eng->lex, sp->dicts,

@@ -510,11 +510,10 @@ px_fhir_compile(struct phi_engine *eng, struct phi_error *err)
 		struct px_fhir_rule *f = i < fs->nrules ? fs->rules[i] :
 		    fs->other;
 
-		if (f != NULL && f->rule != NULL)
-			f->rule->cat = px_category_of(eng, f->rule->category);
-		if (f != NULL && f->krule != NULL)
-			f->krule->cat = px_category_of(eng,
-			    f->krule->category);
+		if (f != NULL) {
+			px_rule_bind_cat(eng, f->rule);
+			px_rule_bind_cat(eng, f->krule);
+		}
 	}
 	if (!fs->known_set)
 		fs->known = 1;

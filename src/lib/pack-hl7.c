@@ -584,12 +584,8 @@ set_cats(const struct phi_engine *eng, struct px_hl7_rule *h)
 	if (h == NULL)
 		return;
 	for (i = 0; i < PX_HL7_R_N; i++) {
-		if (h->rules[i] != NULL)
-			h->rules[i]->cat = px_category_of(eng,
-			    h->rules[i]->category);
-		if (h->krules[i] != NULL)
-			h->krules[i]->cat = px_category_of(eng,
-			    h->krules[i]->category);
+		px_rule_bind_cat(eng, h->rules[i]);
+		px_rule_bind_cat(eng, h->krules[i]);
 	}
 }
 

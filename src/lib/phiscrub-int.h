@@ -632,6 +632,7 @@ enum phi_action px_action_of(const struct phi_engine *,
 	    const struct px_rule *);
 const struct px_category *px_category_of(const struct phi_engine *,
 	    const char *);
+void	 px_rule_bind_cat(const struct phi_engine *, struct px_rule *);
 int	 px_act_render(const struct phi_engine *, const struct px_rule *,
 	    const char *, const char *, size_t, char *, size_t, size_t *);
 int	 px_action_needs_key(enum phi_action);
