@@ -564,3 +564,35 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 	}
 	return PHI_OK;
 }
+
+/*
+ * A regex rule's exclude list: its finding is dropped when one of the
+ * words it covers is in one of those dictionaries, so that a pattern for
+ * "an unknown word in a telling place" can leave English words alone.
+ */
+int
+px_dict_exclude(const struct phi_engine *eng, struct px_scratch *sc,
+    struct px_findings *fs)
+{
+	size_t i, k, n = 0;
+	int rc;
+
+	if (!sc->looked && (rc = px_look_up(eng, sc)) != PHI_OK)
+		return rc;
+	for (i = 0; i < fs->n; i++) {
+		const struct px_finding *f = &fs->v[i];
+		const struct px_rule *r = f->rule;
+		int drop = 0;
+
+		if (r != NULL && r->kind == PX_RULE_REGEX && r->nexclude > 0)
+			for (k = px_first_token(sc, f->start); !drop &&
+			    k < sc->ntok && sc->tok[k].start < f->end; k++)
+				drop = sc->tok[k].alpha && in_any(eng,
+				    r->exclude_idx, r->nexclude, sc,
+				    &sc->tok[k]);
+		if (!drop)
+			fs->v[n++] = *f;
+	}
+	fs->n = n;
+	return PHI_OK;
+}

@@ -362,12 +362,15 @@ compile(struct phi_engine *eng, struct phi_error *err)
 				    "rule '%s': unknown dictionary '%s'",
 				    r->id, r->dict);
 			if ((rc = dict_indexes(sp, r, r->ambiguous,
-			    r->nambiguous, &r->ambiguous_idx, err)) != PHI_OK ||
-			    (rc = dict_indexes(sp, r, r->exclude, r->nexclude,
-			    &r->exclude_idx, err)) != PHI_OK)
+			    r->nambiguous, &r->ambiguous_idx, err)) != PHI_OK)
 				return rc;
 			eng->has_dict_rules = 1;
 		}
+		if ((rc = dict_indexes(sp, r, r->exclude, r->nexclude,
+		    &r->exclude_idx, err)) != PHI_OK)
+			return rc;
+		if (r->nexclude > 0 && r->kind == PX_RULE_REGEX)
+			eng->has_dict_rules = eng->regex_exclude = 1;
 		px_rule_bind_cat(eng, r);
 		eng->active[eng->nactive++] = r;
 	}
@@ -610,6 +613,8 @@ px_detect(const struct phi_engine *eng, struct px_scratch *sc,
 	}
 	if (rc == PHI_OK && eng->ntrig > 0)
 		rc = px_regex_run_triggered(eng, sc, text, len, from, to, fs);
+	if (rc == PHI_OK && eng->regex_exclude)
+		rc = px_dict_exclude(eng, sc, fs);
 	if (rc != PHI_OK) {
 		/* one marker per line keeps the line structure */
 		size_t a = from, b;

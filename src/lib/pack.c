@@ -543,14 +543,17 @@ rule(struct px_ld *l, struct fy_node *n)
 	    "ambiguous", "exclude", "expand", "adjacent-boost", "min-length",
 	    "examples", "description", "trigger", "trigger-back", "trigger-next",
 	    "trigger-digits", "guard", "merge", NULL };
-	struct fy_node *exs = NULL, *idn = NULL;
+	static const char *const dict_keys[] = { "case", "ambiguous",
+	    "ambiguous-score", "expand", "min-length", NULL };
+	struct fy_node *exs = NULL, *idn = NULL, *dkn = NULL;
 	struct fy_node_pair *p;
 	struct px_rule *r;
 	void *it = NULL;
 	char kb[32], *s;
-	const char *k;
+	const char *k, *dk = NULL;
 	double d;
 	int line, col;
+	size_t di;
 
 	if (is_map(l, n, "a rule"))
 		return PHI_EPACK;
@@ -570,6 +573,11 @@ rule(struct px_ld *l, struct fy_node *n)
 
 		if ((k = key_of(l, p, keys, kb, sizeof(kb))) == NULL)
 			goto fail;
+		for (di = 0; dk == NULL && dict_keys[di] != NULL; di++)
+			if (strcmp(k, dict_keys[di]) == 0) {
+				dk = dict_keys[di];
+				dkn = v;
+			}
 		if (strcmp(k, "id") == 0) {
 			idn = v;
 			if ((r->id = str(l, v, "id")) == NULL)
@@ -739,6 +747,11 @@ rule(struct px_ld *l, struct fy_node *n)
 	r->kind = r->pattern != NULL ? PX_RULE_REGEX : PX_RULE_DICT;
 	if (r->ntriggers > 0 && r->kind != PX_RULE_REGEX) {
 		fail(l, idn, "rule '%s': trigger needs a pattern", r->id);
+		goto fail;
+	}
+	/* a key the rule's kind would ignore is an author's mistake */
+	if (dk != NULL && r->kind != PX_RULE_DICT) {
+		fail(l, dkn, "rule '%s': %s needs a dictionary", r->id, dk);
 		goto fail;
 	}
 	r->pack = (int)l->cfg->spec.npacks - 1;

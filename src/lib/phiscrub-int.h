@@ -411,7 +411,8 @@ struct phi_engine {
 	struct px_keys keys;
 	int shift_range;
 	uint32_t max_groups;
-	int has_dict_rules;
+	int has_dict_rules;		/* rules need tokens and lexicon */
+	int regex_exclude;		/* a regex rule has exclude: */
 	struct px_dict *trig;		/* trigger word -> its index in
 					   trig_masks */
 	struct px_tmask *trig_masks;	/* [0] empty, then one per distinct
@@ -619,6 +620,8 @@ int	 px_look_up(const struct phi_engine *, struct px_scratch *);
 int	 px_blank_between(const char *, size_t, size_t);
 int	 px_dict_run(const struct phi_engine *, const struct px_rule *,
 	    struct px_scratch *, const char *, size_t, size_t, size_t,
+	    struct px_findings *);
+int	 px_dict_exclude(const struct phi_engine *, struct px_scratch *,
 	    struct px_findings *);
 
 /* resolve.c */

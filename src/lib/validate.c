@@ -77,10 +77,26 @@ day_ok(long m, long d, long y)
 	return 1;
 }
 
+/* Is s two month/day dates run together: digits and exactly three '/'? */
+static int
+two_dates(const char *s, size_t len)
+{
+	size_t i;
+	int slashes = 0;
+
+	for (i = 0; i < len; i++)
+		if (s[i] == '/')
+			slashes++;
+		else if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return slashes == 3;
+}
+
 /*
  * A date is valid when its month is 1-12 and its day exists in that month.
  * Layouts: a month name with an optional day; Y-M-D when the first number
- * has four digits; otherwise M/D[/Y], the US order.
+ * has four digits; two M/D dates run together (M/D/M/D), the second
+ * later; otherwise M/D[/Y], the US order.
  */
 static int
 valid_date(const char *s, size_t len)
@@ -108,6 +124,9 @@ valid_date(const char *s, size_t len)
 		    v[0] / 10000 >= 1800;
 	if (n < 2)
 		return 0;
+	if (n == 4 && two_dates(s, len))	/* 10/03/10/04: in order */
+		return day_ok(v[0], v[1], 0) && day_ok(v[2], v[3], 0) &&
+		    v[2] * 100 + v[3] > v[0] * 100 + v[1];
 	if (dl[0] == 4)
 		return n >= 3 ? day_ok(v[1], v[2], v[0]) : (v[1] >= 1 &&
 		    v[1] <= 12);

@@ -20,6 +20,11 @@ START_TEST(dates)
 	ck_assert(V(PX_VAL_DATE, "Jan 3rd"));
 	ck_assert(V(PX_VAL_DATE, "20210314"));
 	ck_assert(!V(PX_VAL_DATE, "20211314"));
+	/* two dates run together count only in order */
+	ck_assert(V(PX_VAL_DATE, "10/03/10/04"));
+	ck_assert(!V(PX_VAL_DATE, "10/04/10/03"));
+	ck_assert(!V(PX_VAL_DATE, "2/31/3/1"));
+	ck_assert(V(PX_VAL_DATE, "3/14 10:30"));
 }
 END_TEST
 
