@@ -334,8 +334,9 @@ tok_prefix(const struct phi_engine *eng, const struct px_scratch *sc,
 	return (t->dmask >> (32 + di) & 1) != 0;
 }
 
-static int
-in_any(const struct phi_engine *eng, const int *idx, size_t n,
+/* Is token t in one of the dictionaries idx[0..n)? */
+int
+px_tok_in_any(const struct phi_engine *eng, const int *idx, size_t n,
     const struct px_scratch *sc, const struct px_token *t)
 {
 	size_t i;
@@ -442,8 +443,8 @@ name_like(const struct phi_engine *eng, const struct px_rule *r,
 		return 0;
 	else if (t->end - t->start == 1)	/* an initial */
 		return 1;
-	if (in_any(eng, r->ambiguous_idx, r->nambiguous, sc, t) ||
-	    in_any(eng, r->exclude_idx, r->nexclude, sc, t))
+	if (px_tok_in_any(eng, r->ambiguous_idx, r->nambiguous, sc, t) ||
+	    px_tok_in_any(eng, r->exclude_idx, r->nexclude, sc, t))
 		return 0;
 	return 1;
 }
@@ -532,9 +533,11 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 		e = sc->tok[last].end;
 		if (e <= from)
 			continue;
-		amb = n == 1 && (in_any(eng, r->ambiguous_idx, r->nambiguous,
-		    sc, t) || in_any(eng, r->exclude_idx, r->nexclude, sc, t));
-		if (n == 1 && in_any(eng, r->exclude_idx, r->nexclude, sc, t))
+		amb = n == 1 && (px_tok_in_any(eng, r->ambiguous_idx,
+		    r->nambiguous, sc, t) || px_tok_in_any(eng, r->exclude_idx,
+		    r->nexclude, sc, t));
+		if (n == 1 && px_tok_in_any(eng, r->exclude_idx, r->nexclude,
+		    sc, t))
 			continue;
 		score = px_context_score(r, sc, amb ? r->ambiguous_score :
 		    r->score, text, len, s, e);
@@ -587,7 +590,7 @@ px_dict_exclude(const struct phi_engine *eng, struct px_scratch *sc,
 		if (r != NULL && r->kind == PX_RULE_REGEX && r->nexclude > 0)
 			for (k = px_first_token(sc, f->start); !drop &&
 			    k < sc->ntok && sc->tok[k].start < f->end; k++)
-				drop = sc->tok[k].alpha && in_any(eng,
+				drop = sc->tok[k].alpha && px_tok_in_any(eng,
 				    r->exclude_idx, r->nexclude, sc,
 				    &sc->tok[k]);
 		if (!drop)

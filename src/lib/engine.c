@@ -187,6 +187,52 @@ dict_indexes(const struct px_spec *sp, const struct px_rule *r, char **names,
 }
 
 /*
+ * The pack's propagate: one rule "propagate" per category, which the
+ * findings of propagate.c carry (audit, actions), and the exclude
+ * dictionaries as indexes.
+ */
+static int
+propagation(struct phi_engine *eng, struct phi_error *err)
+{
+	struct px_spec *sp = &eng->spec;
+	size_t i;
+
+	if (sp->nprop_cats == 0)
+		return PHI_OK;
+	if ((eng->prop = px_calloc(sp->nprop_cats, sizeof(*eng->prop))) ==
+	    NULL || (sp->nprop_excl > 0 && (eng->prop_excl_idx =
+	    px_calloc(sp->nprop_excl, sizeof(int))) == NULL))
+		return px_error(err, PHI_ENOMEM, "out of memory");
+	for (i = 0; i < sp->nprop_excl; i++)
+		if ((eng->prop_excl_idx[i] = dict_index(sp,
+		    sp->prop_excl[i])) < 0)
+			return px_error_at(err, sp->prop_src, sp->prop_line,
+			    1, "propagate: unknown dictionary '%s'",
+			    sp->prop_excl[i]);
+	for (i = 0; i < sp->nprop_cats; i++) {
+		struct px_rule *r;
+
+		if (px_category_of(eng, sp->prop_cats[i]) == NULL)
+			return px_error_at(err, sp->prop_src, sp->prop_line,
+			    1, "propagate: unknown category '%s'",
+			    sp->prop_cats[i]);
+		if ((r = eng->prop[eng->nprop] = px_calloc(1,
+		    sizeof(*r))) == NULL)
+			return px_error(err, PHI_ENOMEM, "out of memory");
+		eng->nprop++;
+		if ((r->id = px_strdup("propagate")) == NULL ||
+		    (r->category = px_strdup(sp->prop_cats[i])) == NULL)
+			return px_error(err, PHI_ENOMEM, "out of memory");
+		r->pack = sp->prop_pack;
+		r->score = 1.0;
+		r->dict_idx = -1;
+		px_rule_bind_cat(eng, r);
+	}
+	eng->has_dict_rules = 1;	/* it reads the tokens */
+	return PHI_OK;
+}
+
+/*
  * One table for the trigger words of all triggered rules: word -> index of
  * the set of rules it starts (trig_masks), so a token costs one probe
  * whatever the number of triggered rules.
@@ -374,6 +420,8 @@ compile(struct phi_engine *eng, struct phi_error *err)
 		px_rule_bind_cat(eng, r);
 		eng->active[eng->nactive++] = r;
 	}
+	if ((rc = propagation(eng, err)) != PHI_OK)
+		return rc;
 	if (eng->has_dict_rules && px_lexicon_build(&eng->lex, sp->dicts,
 	    sp->ndicts < 32 ? sp->ndicts : 32) != PHI_OK)
 		return px_error(err, PHI_ENOMEM, "out of memory");
@@ -477,6 +525,10 @@ phi_engine_destroy(struct phi_engine *eng)
 
 	if (eng == NULL)
 		return;
+	for (i = 0; i < eng->nprop; i++)
+		px_rule_free(eng->prop[i]);
+	px_free(eng->prop);
+	px_free(eng->prop_excl_idx);
 	px_spec_free(&eng->spec);
 	explicit_bzero(&eng->keys, sizeof(eng->keys));
 	px_free(eng->active);

@@ -987,12 +987,73 @@ parse_error(struct px_ld *l, struct fy_diag *diag)
 	return px_error_at(l->err, l->src, 0, 0, "YAML syntax error");
 }
 
+/*
+ * propagate: words of findings of these categories are found again
+ * wherever they stand after (propagate.c).  A later pack's propagate
+ * replaces an earlier one's; `categories: []` turns it off.
+ */
+static int
+propagate(struct px_ld *l, struct fy_node *n)
+{
+	static const char *const keys[] = { "categories", "exclude",
+	    "min-length", "description", NULL };
+	struct px_spec *sp = &l->cfg->spec;
+	struct fy_node_pair *p;
+	char **cats = NULL, **excl = NULL, kb[16];
+	size_t ncats = 0, nexcl = 0;
+	void *it = NULL;
+	const char *k;
+	double d = 4;
+	int col;
+
+	if (is_map(l, n, "propagate"))
+		return PHI_EPACK;
+	while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
+		struct fy_node *v = fy_node_pair_value(p);
+
+		if ((k = key_of(l, p, keys, kb, sizeof(kb))) == NULL)
+			goto fail;
+		if (strcmp(k, "categories") == 0) {
+			strlist_free(cats, ncats);
+			cats = NULL;
+			if (strlist(l, v, "categories", &cats, &ncats))
+				goto fail;
+		} else if (strcmp(k, "exclude") == 0) {
+			strlist_free(excl, nexcl);
+			excl = NULL;
+			if (strlist(l, v, "exclude", &excl, &nexcl))
+				goto fail;
+		} else if (strcmp(k, "min-length") == 0) {
+			if (num(l, v, "min-length", 1, 31, &d))
+				goto fail;
+		}
+	}
+	strlist_free(sp->prop_cats, sp->nprop_cats);
+	strlist_free(sp->prop_excl, sp->nprop_excl);
+	sp->prop_cats = cats;
+	sp->nprop_cats = ncats;
+	sp->prop_excl = excl;
+	sp->nprop_excl = nexcl;
+	sp->prop_min = (int)d;
+	sp->prop_pack = (int)sp->npacks - 1;
+	px_free(sp->prop_src);
+	if ((sp->prop_src = px_strdup(l->src)) == NULL)
+		return px_error(l->err, PHI_ENOMEM, "out of memory");
+	where(n, &sp->prop_line, &col);
+	return PHI_OK;
+fail:
+	strlist_free(cats, ncats);
+	strlist_free(excl, nexcl);
+	return PHI_EPACK;
+}
+
 static int
 pack_doc(struct px_ld *l, struct fy_node *root)
 {
 	static const char *const keys[] = { "schema", "pack", "version",
 	    "description", "include", "disable", "threshold", "limits",
-	    "categories", "dictionaries", "rules", "hl7", "fhir", NULL };
+	    "categories", "dictionaries", "rules", "hl7", "fhir", "propagate",
+	    NULL };
 	struct px_spec *sp = &l->cfg->spec;
 	struct fy_node *schema = NULL, *name = NULL, *version = NULL, *c;
 	struct fy_node_pair *p;
@@ -1100,6 +1161,9 @@ pack_doc(struct px_ld *l, struct fy_node *root)
 				else
 					sp->jit_stack = (unsigned long)d;
 			}
+		} else if (strcmp(kb, "propagate") == 0) {
+			if (propagate(l, v))
+				return PHI_EPACK;
 		} else if (strcmp(kb, "categories") == 0) {
 			if (each(l, v, "categories", category))
 				return PHI_EPACK;
@@ -1326,6 +1390,9 @@ px_spec_free(struct px_spec *sp)
 		px_rule_free(sp->rules[i]);
 	px_free(sp->rules);
 	strlist_free(sp->disabled, sp->ndisabled);
+	strlist_free(sp->prop_cats, sp->nprop_cats);
+	strlist_free(sp->prop_excl, sp->nprop_excl);
+	px_free(sp->prop_src);
 	for (i = 0; i < sp->ncats; i++) {
 		px_free(sp->cats[i].name);
 		px_free(sp->cats[i].tag);

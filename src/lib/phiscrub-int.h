@@ -348,6 +348,14 @@ struct px_spec {
 	unsigned long heap_limit;	/* KiB */
 	unsigned long jit_stack;	/* KiB */
 	int threshold_set;
+	char **prop_cats;		/* propagate: categories, */
+	size_t nprop_cats;
+	char **prop_excl;		/* ... words never propagated, */
+	size_t nprop_excl;
+	int prop_min;			/* ... shortest word */
+	int prop_pack;			/* ... the pack that said so, */
+	char *prop_src;			/* ... where */
+	int prop_line;
 	struct px_hl7_spec hl7;
 	struct px_fhir_spec fhir;
 };
@@ -413,6 +421,9 @@ struct phi_engine {
 	uint32_t max_groups;
 	int has_dict_rules;		/* rules need tokens and lexicon */
 	int regex_exclude;		/* a regex rule has exclude: */
+	struct px_rule **prop;		/* one "propagate" rule per category */
+	size_t nprop;
+	int *prop_excl_idx;		/* spec.prop_excl as dictionaries */
 	struct px_dict *trig;		/* trigger word -> its index in
 					   trig_masks */
 	struct px_tmask *trig_masks;	/* [0] empty, then one per distinct
@@ -623,6 +634,15 @@ int	 px_dict_run(const struct phi_engine *, const struct px_rule *,
 	    struct px_findings *);
 int	 px_dict_exclude(const struct phi_engine *, struct px_scratch *,
 	    struct px_findings *);
+int	 px_tok_in_any(const struct phi_engine *, const int *, size_t,
+	    const struct px_scratch *, const struct px_token *);
+
+/* propagate.c */
+struct px_prop;
+struct px_prop *px_prop_new(void);
+void	 px_prop_free(struct px_prop *);
+int	 px_prop_run(const struct phi_engine *, struct px_prop **,
+	    struct px_scratch *, struct px_findings *, size_t, size_t);
 
 /* resolve.c */
 int	 px_findings_add(struct px_findings *, size_t, size_t,

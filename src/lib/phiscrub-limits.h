@@ -22,6 +22,13 @@
  */
 #define PX_CONTEXT		1024
 
+/*
+ * Words a stream remembers for propagate (propagate.c): 48 bytes each,
+ * twice over for the hash table, about 96 KiB.  A stream that finds more
+ * distinct words keeps its first ones.
+ */
+#define PX_PROP_MAX		1024
+
 /* Size of a rule-pack file: packs are small; a bigger one is hostile. */
 #define PX_PACK_MAX_BYTES	(4 * 1024 * 1024)
 

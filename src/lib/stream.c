@@ -53,6 +53,7 @@ struct phi_stream {
 	int format;			/* decided format, or AUTO */
 	struct px_hl7 *hl7;		/* HL7 reader state */
 	struct px_fhir *fhir;		/* FHIR reader state */
+	struct px_prop *prop;		/* text: words found so far */
 	char sniff[SNIFF_MAX];		/* AUTO: bytes held back */
 	size_t nsniff;
 };
@@ -109,6 +110,7 @@ phi_stream_destroy(struct phi_stream *st)
 	px_scratch_free(&st->sc);
 	px_hl7_free(st->hl7);
 	px_fhir_free(st->fhir);
+	px_prop_free(st->prop);
 	px_free(st->fs.v);
 	px_wipe_free(st->buf, st->bcap);
 	px_wipe_free(st->obuf, st->ocap);
@@ -301,6 +303,14 @@ unit(struct phi_stream *st, size_t ulen, struct phi_error *err)
 			return code;
 		}
 		px_resolve(eng, &st->fs, st->buf + r0);
+	} else if (eng->nprop > 0) {
+		/* words found before, or in this unit, wherever they stand */
+		rc = px_prop_run(eng, &st->prop, &st->sc, &st->fs, us - r0,
+		    ue - r0);
+		if (rc == PHI_ENOMEM)
+			return px_error(err, rc, "out of memory");
+		if (rc == 1)
+			px_resolve(eng, &st->fs, st->buf + r0);
 	}
 	cur = st->emitted;
 	for (i = 0; i < st->fs.n; i++) {
