@@ -199,16 +199,26 @@ propagation(struct phi_engine *eng, struct phi_error *err)
 
 	if (sp->nprop_cats == 0)
 		return PHI_OK;
+	if (sp->nprop_cats > 255)	/* propagate.c keeps a byte each */
+		return px_error_at(err, sp->prop_src, sp->prop_line, 1,
+		    "propagate: more than 255 categories");
 	if ((eng->prop = px_calloc(sp->nprop_cats, sizeof(*eng->prop))) ==
 	    NULL || (sp->nprop_excl > 0 && (eng->prop_excl_idx =
 	    px_calloc(sp->nprop_excl, sizeof(int))) == NULL))
 		return px_error(err, PHI_ENOMEM, "out of memory");
-	for (i = 0; i < sp->nprop_excl; i++)
-		if ((eng->prop_excl_idx[i] = dict_index(sp,
-		    sp->prop_excl[i])) < 0)
+	for (i = 0; i < sp->nprop_excl; i++) {
+		int di = eng->prop_excl_idx[i] = dict_index(sp,
+		    sp->prop_excl[i]);
+
+		if (di < 0)
 			return px_error_at(err, sp->prop_src, sp->prop_line,
 			    1, "propagate: unknown dictionary '%s'",
 			    sp->prop_excl[i]);
+		if (di < 32)	/* the lexicon holds the first 32 */
+			eng->prop_excl_mask |= 1ULL << di;
+		else
+			eng->prop_excl_far = 1;
+	}
 	for (i = 0; i < sp->nprop_cats; i++) {
 		struct px_rule *r;
 

@@ -423,7 +423,9 @@ struct phi_engine {
 	int regex_exclude;		/* a regex rule has exclude: */
 	struct px_rule **prop;		/* one "propagate" rule per category */
 	size_t nprop;
-	int *prop_excl_idx;		/* spec.prop_excl as dictionaries */
+	int *prop_excl_idx;		/* spec.prop_excl as dictionaries, */
+	uint64_t prop_excl_mask;	/* ... those of the lexicon as bits, */
+	int prop_excl_far;		/* ... and whether one is not in it */
 	struct px_dict *trig;		/* trigger word -> its index in
 					   trig_masks */
 	struct px_tmask *trig_masks;	/* [0] empty, then one per distinct

@@ -13,25 +13,22 @@
  * the current one, whose ends depend only on the content: the output
  * stays the same however the input is cut into writes.  It holds at most
  * PX_PROP_MAX words; when it is full, further words are not added (the
- * first words of a stream are kept, which is deterministic).  It holds
- * PHI, so it is wiped when freed.
+ * first words of a stream are kept, which is deterministic).
  */
-#include <string.h>
-
 #include "phiscrub-int.h"
 
 #define SLOTS		(2 * PX_PROP_MAX)	/* open addressing, half full */
 #define WORD_MAX	31			/* longer words are not kept */
 
-struct slot {
-	uint64_t hash;
-	const struct px_rule *rule;	/* the category's propagate rule */
-	uint8_t len;			/* 0: empty */
-	char w[WORD_MAX];		/* folded */
-};
-
+/*
+ * Words are kept as the 64-bit hashes of their folded forms, not as text:
+ * the set holds no PHI in the clear, and 16 KiB of hashes stay in the L1
+ * cache for the probe every word of the input costs.  Two words with the
+ * same hash would both be found, a chance of about 2^-54 per word.
+ */
 struct px_prop {
-	struct slot s[SLOTS];
+	uint64_t h[SLOTS];		/* 0: empty */
+	uint8_t rule[SLOTS];		/* index into the engine's prop */
 	size_t n;
 };
 
@@ -48,45 +45,49 @@ px_prop_free(struct px_prop *p)
 		px_wipe_free(p, sizeof(*p));
 }
 
-/* The slot of folded word f (its own, or the empty one it would take). */
-static struct slot *
-slot_of(struct px_prop *p, uint64_t hash, const char *f, size_t len)
+/* The slot of hash (its own, or the empty one it would take). */
+static size_t
+slot_of(const struct px_prop *p, uint64_t hash)
 {
 	size_t i = (size_t)(hash ^ hash >> 29) & (SLOTS - 1);
 
-	for (;; i = (i + 1) & (SLOTS - 1)) {
-		struct slot *s = &p->s[i];
-
-		if (s->len == 0 || (s->hash == hash && s->len == len &&
-		    memcmp(s->w, f, len) == 0))
-			return s;
-	}
+	while (p->h[i] != 0 && p->h[i] != hash)
+		i = (i + 1) & (SLOTS - 1);
+	return i;
 }
 
-/* The propagate rule of finding f's category, or NULL. */
-static const struct px_rule *
+/* A token's key: its hash, never 0 (the empty slot). */
+static uint64_t
+key_of(const struct px_token *t)
+{
+	return t->hash != 0 ? t->hash : 1;
+}
+
+/* The index of the propagate rule of finding f's category, or -1. */
+static int
 prop_rule(const struct phi_engine *eng, const struct px_finding *f)
 {
 	size_t i;
 
 	if (f->error || f->rule == NULL || f->rule->cat == NULL)
-		return NULL;
+		return -1;
 	for (i = 0; i < eng->nprop; i++)
 		if (eng->prop[i]->cat == f->rule->cat)
-			return eng->prop[i];
-	return NULL;
+			return (int)i;
+	return -1;
 }
 
-/* May token t be propagated: long enough and in no exclude dictionary? */
+/* May token t be propagated: long enough and in no exclude dictionary?
+ * The lexicon bits of the token answer for the first 32 dictionaries. */
 static int
 eligible(const struct phi_engine *eng, const struct px_scratch *sc,
     const struct px_token *t)
 {
 	if (!t->alpha || t->flen < (size_t)eng->spec.prop_min ||
-	    t->flen > WORD_MAX)
+	    t->flen > WORD_MAX || (t->dmask & eng->prop_excl_mask) != 0)
 		return 0;
-	return !px_tok_in_any(eng, eng->prop_excl_idx, eng->spec.nprop_excl,
-	    sc, t);
+	return !eng->prop_excl_far || !px_tok_in_any(eng, eng->prop_excl_idx,
+	    eng->spec.nprop_excl, sc, t);
 }
 
 /*
@@ -101,7 +102,7 @@ px_prop_run(const struct phi_engine *eng, struct px_prop **pp,
     struct px_scratch *sc, struct px_findings *fs, size_t us, size_t ue)
 {
 	struct px_prop *p = *pp;
-	size_t i, k, nfs = fs->n;
+	size_t i, k, c, nfs = fs->n;
 	int added = 0, rc;
 
 	if (eng->nprop == 0)
@@ -110,45 +111,48 @@ px_prop_run(const struct phi_engine *eng, struct px_prop **pp,
 		return rc;
 	for (i = 0; i < nfs; i++) {
 		const struct px_finding *f = &fs->v[i];
-		const struct px_rule *r;
+		int r;
 
 		if (f->start < us || f->start >= ue ||
-		    (r = prop_rule(eng, f)) == NULL)
+		    (r = prop_rule(eng, f)) < 0)
 			continue;
 		for (k = px_first_token(sc, f->start); k < sc->ntok &&
 		    sc->tok[k].start < f->end; k++) {
 			const struct px_token *t = &sc->tok[k];
-			struct slot *s;
+			size_t j;
 
 			if (!eligible(eng, sc, t))
 				continue;
 			if (p == NULL && (p = *pp = px_prop_new()) == NULL)
 				return PHI_ENOMEM;
-			s = slot_of(p, t->hash, sc->fold + t->foff, t->flen);
-			if (s->len != 0 || p->n >= PX_PROP_MAX)
+			j = slot_of(p, key_of(t));
+			if (p->h[j] != 0 || p->n >= PX_PROP_MAX)
 				continue;	/* known, or the set is full */
-			s->hash = t->hash;
-			s->rule = r;
-			s->len = (uint8_t)t->flen;
-			memcpy(s->w, sc->fold + t->foff, t->flen);
+			p->h[j] = key_of(t);
+			p->rule[j] = (uint8_t)r;
 			p->n++;
 		}
 	}
 	if (p == NULL || p->n == 0)
 		return PHI_OK;
-	for (k = px_first_token(sc, us); k < sc->ntok &&
+	/* fs is resolved: sorted and disjoint; c walks it along the tokens */
+	for (c = 0, k = px_first_token(sc, us); k < sc->ntok &&
 	    sc->tok[k].start < ue; k++) {
 		const struct px_token *t = &sc->tok[k];
-		const struct slot *s;
+		size_t j;
 
-		if (!t->alpha || t->flen < (size_t)eng->spec.prop_min ||
-		    t->flen > WORD_MAX)
+		if (!eligible(eng, sc, t))
 			continue;
-		s = slot_of(p, t->hash, sc->fold + t->foff, t->flen);
-		if (s->len == 0)
+		j = slot_of(p, key_of(t));
+		if (p->h[j] == 0)
 			continue;
-		if (px_findings_add(fs, t->start, t->end, s->rule, 1.0, 0) !=
-		    PHI_OK)
+		while (c < nfs && fs->v[c].end <= t->start)
+			c++;
+		if (c < nfs && fs->v[c].start <= t->start &&
+		    fs->v[c].end >= t->end)
+			continue;	/* already found: no need to resolve */
+		if (px_findings_add(fs, t->start, t->end, eng->prop[p->rule[j]],
+		    1.0, 0) != PHI_OK)
 			return PHI_ENOMEM;
 		added = 1;
 	}
