@@ -350,6 +350,12 @@ px_trigger_table(struct phi_engine *eng)
 			px_tmask_set(&eng->trig_back0, b);
 		if (r->has_guard)
 			px_tmask_set(&eng->trig_guarded, b);
+		for (c = 0; r->has_guard && c < 256; c++) {
+			if (px_byte_in(r->guard_run, (unsigned char)c))
+				px_tmask_set(&eng->guard_run[c], b);
+			if (px_byte_in(r->guard_then, (unsigned char)c))
+				px_tmask_set(&eng->guard_then[c], b);
+		}
 		for (c = 0; c < 256; c++)
 			if (!r->has_first || px_byte_in(r->first,
 			    (unsigned char)c))
@@ -414,6 +420,32 @@ trigger_pass(const struct phi_engine *eng, const char *text, size_t len,
 }
 
 /*
+ * The rules of mask alive whose guards pass at off: guard_ok() for all of
+ * them in one scan, as the run and THEN classes of a guard are disjoint.
+ */
+static struct px_tmask
+guards_pass(const struct phi_engine *eng, const char *text, size_t len,
+    size_t off, struct px_tmask alive)
+{
+	struct px_tmask pass;
+	uint64_t more;
+	int w;
+
+	memset(&pass, 0, sizeof(pass));
+	for (more = 1; more != 0 && off < len; off++) {
+		unsigned char c = (unsigned char)text[off];
+
+		more = 0;
+		for (w = 0; w < PX_TMASK_WORDS; w++) {
+			pass.w[w] |= alive.w[w] & eng->guard_then[c].w[w];
+			alive.w[w] &= eng->guard_run[c].w[w];
+			more |= alive.w[w];
+		}
+	}
+	return pass;
+}
+
+/*
  * Triggered rules: the pattern is compiled anchored and tried only at the
  * start of tokens that are trigger words (or start with a digit), found by
  * one hash probe per token for all triggered rules together.  This is the
@@ -426,7 +458,7 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 {
 	size_t last[PX_TRIGGER_RULES_MAX], i, next;
 	size_t lo[PX_TRIGGER_RULES_MAX], hi[PX_TRIGGER_RULES_MAX];
-	struct px_tmask bits, fired;
+	struct px_tmask bits, fired, guarded;
 	const struct px_tmask *first;
 	uint64_t any;
 	int rc, b, w, digit;
@@ -466,8 +498,21 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 		/* rules tried at this token only: its first byte must be
 		 * one their matches can start with */
 		first = &eng->trig_first[(unsigned char)text[t->start]];
-		for (w = 0; w < PX_TMASK_WORDS; w++)
+		any = 0;
+		for (w = 0; w < PX_TMASK_WORDS; w++) {
 			bits.w[w] &= ~eng->trig_back0.w[w] | first->w[w];
+			guarded.w[w] = bits.w[w] & eng->trig_back0.w[w] &
+			    eng->trig_guarded.w[w];
+			any |= guarded.w[w];
+		}
+		/* and their guards must pass here, tested together */
+		if (any != 0) {
+			struct px_tmask pass = guards_pass(eng, text, len,
+			    t->start, guarded);
+
+			for (w = 0; w < PX_TMASK_WORDS; w++)
+				bits.w[w] &= ~guarded.w[w] | pass.w[w];
+		}
 		for (w = 0; w < PX_TMASK_WORDS; w++)
 		for (; bits.w[w] != 0; bits.w[w] &= bits.w[w] - 1) {
 			const struct px_rule *r;
@@ -477,10 +522,8 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 			r = eng->trig_rules[b];
 			if (eng->trig_back[b] == 0) {
 				/* the common case, tried at this token only:
-				 * its first byte is known to pass */
-				if (t->start < last[b] || (px_tmask_has(
-				    &eng->trig_guarded, b) && !guard_ok(r, text,
-				    len, t->start)))
+				 * its first byte and guard are known to pass */
+				if (t->start < last[b])
 					continue;
 				rc = match_once(r, sc, text, len, t->start,
 				    from, to, fs, &next);

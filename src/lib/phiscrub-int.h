@@ -449,6 +449,8 @@ struct phi_engine {
 					   at this byte for (first bytes) */
 	struct px_tmask trig_back0;	/* rules without trigger-back */
 	struct px_tmask trig_guarded;	/* rules with a guard */
+	struct px_tmask guard_run[256];	/* rules whose guard run has byte */
+	struct px_tmask guard_then[256];	/* ... whose THEN has it */
 	uint8_t trig_back[PX_TRIGGER_RULES_MAX];	/* their trigger-back */
 };
 
