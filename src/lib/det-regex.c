@@ -461,24 +461,32 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 	struct px_tmask bits, fired, guarded;
 	const struct px_tmask *first;
 	uint64_t any;
-	int rc, b, w, digit;
+	int rc, b, w, digit, every;
 
 	if (!sc->looked && (rc = px_look_up(eng, sc)) != PHI_OK)
 		return rc;
 	memset(last, 0, sizeof(last));
 	memset(lo, 0, sizeof(lo));
 	memset(hi, 0, sizeof(hi));
+	for (any = 0, w = 0; w < PX_TMASK_WORDS; w++)
+		any |= eng->trig_any.w[w];
+	every = any != 0;
 	for (i = 0; i < sc->ntok; i++) {
 		const struct px_token *t = &sc->tok[i];
 
 		if (t->start >= to)
 			break;
 		digit = 0;
-		if (t->alpha && t->flen > 0)
+		if (t->alpha && t->flen > 0) {
+			/* most words trigger nothing: no mask work */
+			if (t->tidx == 0 && !every)
+				continue;
 			bits = eng->trig_masks[t->tidx];
-		else {
-			memset(&bits, 0, sizeof(bits));
+		} else {
 			digit = text[t->start] >= '0' && text[t->start] <= '9';
+			if (!digit && !every)
+				continue;
+			memset(&bits, 0, sizeof(bits));
 		}
 		/* trigger-next and trigger-digits filter the @digit and @any
 		 * firings; a trigger word fires as it is */
