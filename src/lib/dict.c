@@ -159,16 +159,20 @@ px_dict_set_value(struct px_dict *d, const char *s, size_t len, uint64_t v)
 	return PHI_OK;
 }
 
+/* Add folded entry key of hash h (px_hash()); *at is its slot. */
 static int
-insert(struct px_dict *d, const char *key, size_t len, size_t *arena_cap)
+insert(struct px_dict *d, const char *key, size_t len, uint64_t h,
+    size_t *arena_cap, size_t *at)
 {
-	uint64_t h = px_hash(key, len);
 	size_t mask = d->nslots - 1, i;
 
 	for (i = (size_t)h & mask; d->hashes[i] != 0; i = (i + 1) & mask)
 		if (d->hashes[i] == h &&
-		    strcmp(d->arena + d->offs[i], key) == 0)
+		    strcmp(d->arena + d->offs[i], key) == 0) {
+			*at = i;
 			return PHI_OK;		/* duplicate after folding */
+		}
+	*at = i;
 	if (px_grow((void **)&d->arena, arena_cap, d->arena_len + len + 1,
 	    1) != PHI_OK)
 		return PHI_ENOMEM;
@@ -229,7 +233,7 @@ px_dict_load(struct px_dict *d, const char *text, size_t len,
     struct phi_error *err)
 {
 	char key[PX_DICT_ENTRY_MAX * 4];
-	size_t nlines = 0, i, arena_cap = 0, pcap = 0, klen = 0;
+	size_t nlines = 0, i, arena_cap = 0, pcap = 0, klen = 0, at;
 	const char *p, *end = text + len;
 	int line = 0, words, rc;
 
@@ -282,8 +286,8 @@ px_dict_load(struct px_dict *d, const char *text, size_t len,
 				    "dictionary '%s' line %d: more than %d "
 				    "words", d->name, line, PX_DICT_NGRAM_MAX);
 			if (words > 0) {
-				if ((rc = insert(d, key, klen, &arena_cap)) !=
-				    PHI_OK)
+				if ((rc = insert(d, key, klen, px_hash(key,
+				    klen), &arena_cap, &at)) != PHI_OK)
 					return px_error(err, rc,
 					    "out of memory");
 				if (words > d->max_words)
@@ -293,7 +297,8 @@ px_dict_load(struct px_dict *d, const char *text, size_t len,
 
 					*sp = '\0';
 					if (insert(d->prefix, key, (size_t)(sp -
-					    key), &pcap) != PHI_OK)
+					    key), px_hash(key, (size_t)(sp -
+					    key)), &pcap, &at) != PHI_OK)
 						return px_error(err,
 						    PHI_ENOMEM,
 						    "out of memory");
@@ -308,23 +313,28 @@ px_dict_load(struct px_dict *d, const char *text, size_t len,
 	return PHI_OK;
 }
 
-/* Add the one-word entries of src to lex, OR-ing v into their values. */
+/*
+ * Add the one-word entries of src to lex, OR-ing v into their values.
+ * Slot by slot, with the hashes src keeps: no hashing and no second probe
+ * for the value.  The order of insertion changes where entries sit in lex,
+ * never what a lookup answers.
+ */
 static int
 lexicon_add(struct px_dict *lex, const struct px_dict *src, uint64_t v,
     size_t *arena_cap)
 {
-	size_t i, len;
+	size_t i, at;
 	int rc;
 
-	for (i = 0; i < src->norder; i++) {
-		const char *e = src->arena + src->order[i];
+	for (i = 0; i < src->nslots; i++) {
+		const char *e = src->arena + src->offs[i];
 
-		if (strchr(e, ' ') != NULL)
+		if (src->hashes[i] == 0 || strchr(e, ' ') != NULL)
 			continue;	/* phrases never equal a token */
-		len = strlen(e);
-		if ((rc = insert(lex, e, len, arena_cap)) != PHI_OK ||
-		    (rc = px_dict_set_value(lex, e, len, v)) != PHI_OK)
+		if ((rc = insert(lex, e, strlen(e), src->hashes[i], arena_cap,
+		    &at)) != PHI_OK)
 			return rc;
+		lex->vals[at] |= v;
 	}
 	return PHI_OK;
 }
