@@ -93,6 +93,18 @@ struct esc {
 };
 
 /* The rules that may govern a segment of one name (cached per stream). */
+/*
+ * A best_rule() answer: the same segment, position and value type always
+ * get the same rule, and the values of a feed repeat them.
+ */
+#define RULE_MEMO	512
+struct rule_memo {
+	const struct px_hl7_rule *rule;
+	size_t seg;			/* sr index + 1; 0: an empty entry */
+	unsigned f, r, c, s;
+	char vtype[16];
+};
+
 struct segrules {
 	char name[4];
 	size_t off;			/* into srv */
@@ -125,6 +137,8 @@ struct px_hl7 {
 	size_t nescs, esccap;
 	const struct px_hl7_rule *const *cand;	/* of this segment */
 	size_t ncand;
+	size_t cand_seg;		/* its index in sr */
+	struct rule_memo *memo;		/* best_rule() answers */
 	struct segrules *sr;		/* candidates by segment name */
 	size_t nsr, srcap;
 	const struct px_hl7_rule **srv;
@@ -180,6 +194,7 @@ px_hl7_free(struct px_hl7 *h)
 	px_wipe_free(h->vals.p, h->vals.cap);
 	px_free(h->fs.v);
 	px_free(h->kfs.v);
+	px_free(h->memo);
 	px_known_free(h->known);
 	px_wipe_free(h->rbuf, h->rcap);
 	px_wipe_free(h->ebuf, h->ecap);
@@ -763,6 +778,7 @@ candidates(struct px_hl7 *h, const struct px_hl7_spec *hs, const char *name,
 	e = &h->sr[i];
 	h->cand = h->srv + e->off;
 	h->ncand = e->n;
+	h->cand_seg = i;
 	*named = e->named;
 	return PHI_OK;
 }
@@ -786,13 +802,23 @@ vtype_ok(const struct px_hl7_rule *r, const char *vtype)
  * With field 0, only segment-level rules are looked at.
  */
 static const struct px_hl7_rule *
-best_rule(const struct px_hl7 *h, const char *vtype,
+best_rule(struct px_hl7 *h, const char *vtype,
     unsigned f, unsigned r, unsigned c, unsigned s)
 {
 	const struct px_hl7_rule *best = NULL;
+	struct rule_memo *m = NULL;
 	int bs = -1, sc;
 	size_t i;
 
+	if (h->memo == NULL)
+		h->memo = px_calloc(RULE_MEMO, sizeof(*h->memo));
+	if (h->memo != NULL && strlen(vtype) < sizeof(m->vtype)) {
+		m = &h->memo[(h->cand_seg * 131 + f * 31 + r * 17 + c * 7 +
+		    s + (unsigned char)vtype[0]) % RULE_MEMO];
+		if (m->seg == h->cand_seg + 1 && m->f == f && m->r == r &&
+		    m->c == c && m->s == s && strcmp(m->vtype, vtype) == 0)
+			return m->rule;
+	}
 	for (i = 0; i < h->ncand; i++) {
 		const struct px_hl7_rule *x = h->cand[i];
 
@@ -811,6 +837,15 @@ best_rule(const struct px_hl7 *h, const char *vtype,
 			bs = sc;
 			best = x;
 		}
+	}
+	if (m != NULL) {
+		m->rule = best;
+		m->seg = h->cand_seg + 1;
+		m->f = f;
+		m->r = r;
+		m->c = c;
+		m->s = s;
+		strcpy(m->vtype, vtype);
 	}
 	return best;
 }
