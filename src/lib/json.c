@@ -154,13 +154,18 @@ string(struct jp *p, uint32_t *off, uint32_t *len, int *esc)
 {
 	struct px_json *j = p->j;
 	size_t start = ++p->i, run, i;
-	unsigned cp, lo;
+	unsigned cp, lo, plain = 1;
 
 	*esc = 0;
-	/* the decoded text is never longer than the raw token */
-	for (i = start; i < p->n && p->s[i] != '"'; i++)
-		if (p->s[i] == '\\')
+	/* the decoded text is never longer than the raw token; most strings
+	 * have no escape and no control character: plain */
+	for (i = start; i < p->n && p->s[i] != '"'; i++) {
+		plain &= (unsigned char)p->s[i] >= 0x20;
+		if (p->s[i] == '\\') {
+			plain = 0;
 			i++;
+		}
+	}
 	if (i >= p->n)
 		return fail(p, "unterminated string");
 	if (j->alen + (i - start) + 1 > UINT32_MAX ||
@@ -168,6 +173,17 @@ string(struct jp *p, uint32_t *off, uint32_t *len, int *esc)
 	    1) != PHI_OK)
 		return fail(p, "out of memory");
 	*off = (uint32_t)j->alen;
+	/* a plain string is one run of the loop below */
+	if (plain && p->i < i) {
+		if ((run = px_utf8_valid_prefix(p->s + p->i, i - p->i)) !=
+		    i - p->i) {
+			p->i += run;
+			return fail(p, "invalid UTF-8 in string");
+		}
+		memcpy(j->arena + j->alen, p->s + p->i, i - p->i);
+		j->alen += i - p->i;
+		p->i = i;
+	}
 	while (p->i < p->n) {
 		unsigned char c = (unsigned char)p->s[p->i];
 
