@@ -189,7 +189,7 @@ entry_at(const struct px_dict *d, const struct px_scratch *sc,
 		return 0;
 	klen = t->flen;
 	memcpy(key, sc->fold + t->foff, klen);
-	h = px_hash_more(0xcbf29ce484222325ULL, key, klen);
+	h = px_hash_more(PX_HASH_START, key, klen);
 	for (m = 1; m < (size_t)d->max_words && k + m < sc->ntok; m++) {
 		const struct px_token *u = &sc->tok[k + m];
 

@@ -93,7 +93,7 @@ case_class(const char *s, size_t len)
 static void
 ascii_token(struct px_token *t, const char *s, size_t len, char *out)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = PX_HASH_START;
 	size_t k, upper = 0;
 	unsigned seen = 0;
 
@@ -104,7 +104,7 @@ ascii_token(struct px_token *t, const char *s, size_t len, char *out)
 		upper += x >> 1 & 1;
 		c |= (unsigned char)((x & C_UPPER) << 4);	/* + 32 */
 		out[k] = (char)c;
-		h = (h ^ c) * 0x100000001b3ULL;
+		h = px_hash_step(h, c);
 	}
 	t->hash = h != 0 ? h : 1;
 	t->flen = (uint16_t)len;
@@ -382,7 +382,7 @@ ngram_at(const struct phi_engine *eng, int di, struct px_scratch *sc,
 		 * (FNV-1a streams), and keep the longest entry found */
 		klen = sc->tok[i].flen;
 		memcpy(key, sc->fold + sc->tok[i].foff, klen);
-		h = px_hash_more(0xcbf29ce484222325ULL, key, klen);
+		h = px_hash_more(PX_HASH_START, key, klen);
 		for (k = 1; k < (size_t)d->max_words && i + k < sc->ntok;
 		    k++) {
 			const struct px_token *t = &sc->tok[i + k];

@@ -10,18 +10,13 @@
 
 #include "phiscrub-int.h"
 
-#define FNV_OFFSET	0xcbf29ce484222325ULL
-#define FNV_PRIME	0x100000001b3ULL
-
 uint64_t
 px_hash_more(uint64_t h, const char *s, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= FNV_PRIME;
-	}
+	for (i = 0; i < len; i++)
+		h = px_hash_step(h, (unsigned char)s[i]);
 	return h;
 }
 
@@ -29,7 +24,7 @@ px_hash_more(uint64_t h, const char *s, size_t len)
 uint64_t
 px_hash(const char *s, size_t len)
 {
-	uint64_t h = px_hash_more(FNV_OFFSET, s, len);
+	uint64_t h = px_hash_more(PX_HASH_START, s, len);
 
 	return h != 0 ? h : 1;
 }

@@ -491,22 +491,35 @@ match(struct px_known *h, const char *text, size_t r0, size_t r1,
 	h->nktok = 0;
 	for (i = r0; i < r1; ) {
 		struct ktok *k;
+		uint64_t hh = PX_HASH_START;
+		unsigned high = 0;
 
 		if (!isword((unsigned char)text[i])) {
 			i++;
 			continue;
 		}
-		for (j = i; j < r1 && isword((unsigned char)text[j]); j++)
-			;
-		if (px_grow((void **)&h->ktok, &h->ktokcap, h->nktok + 1,
-		    sizeof(*h->ktok)) != PHI_OK || px_grow((void **)&h->kfold,
-		    &h->kfoldcap, (j - i) * 3 + 16, 1) != PHI_OK)
+		/* an ASCII word is folded (A-Z to a-z) and hashed as read */
+		for (j = i; j < r1 && isword((unsigned char)text[j]); j++) {
+			unsigned char c = (unsigned char)text[j];
+
+			high |= c & 0x80;
+			hh = px_hash_step(hh, c >= 'A' && c <= 'Z' ? c + 32 :
+			    c);
+		}
+		if (h->nktok == h->ktokcap && px_grow((void **)&h->ktok,
+		    &h->ktokcap, h->nktok + 1, sizeof(*h->ktok)) != PHI_OK)
 			return PHI_ENOMEM;
 		k = &h->ktok[h->nktok];
 		k->start = i;
 		k->end = j;
-		if (px_fold(text + i, j - i, h->kfold, h->kfoldcap, &fl) ==
-		    PHI_OK) {
+		if (!high) {
+			k->hash = hh != 0 ? hh : 1;
+			h->nktok++;
+		} else if (px_grow((void **)&h->kfold, &h->kfoldcap, (j - i) *
+		    3 + 16, 1) != PHI_OK)
+			return PHI_ENOMEM;
+		else if (px_fold(text + i, j - i, h->kfold, h->kfoldcap,
+		    &fl) == PHI_OK) {
 			k->hash = px_hash(h->kfold, fl);
 			h->nktok++;
 		}

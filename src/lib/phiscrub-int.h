@@ -569,6 +569,15 @@ uint64_t px_hash(const char *, size_t);
 int	 px_lexicon_build(struct px_dict **, struct px_dict *const *, size_t);
 uint64_t px_hash_more(uint64_t, const char *, size_t);
 
+/* px_hash() is FNV-1a from PX_HASH_START, a byte at a time: loops that
+ * fold and hash in one pass use this step. */
+#define PX_HASH_START	0xcbf29ce484222325ULL
+static inline uint64_t
+px_hash_step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 0x100000001b3ULL;
+}
+
 /* builtin.c (generated) */
 const char *px_builtin_find(const char *, size_t *);
 
