@@ -1072,6 +1072,37 @@ add_field(struct phi_stream *st, struct px_hl7 *h, struct segctx *sx,
 }
 
 static int
+is_ctl(unsigned char c)
+{
+	return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+/*
+ * A control character other than tab in s[0, n)?  Eight bytes at a time:
+ * a word without a byte below 0x20 or equal to 0x7f has none.
+ */
+static int
+has_ctl(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	size_t i = 0, k;
+	uint64_t x, y;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		y = x ^ ones * 0x7f;
+		if ((((x - ones * 0x20) & ~x) | ((y - ones) & ~y)) & high)
+			for (k = i; k < i + 8; k++)
+				if (is_ctl((unsigned char)s[k]))
+					return 1;
+	}
+	for (; i < n; i++)
+		if (is_ctl((unsigned char)s[i]))
+			return 1;
+	return 0;
+}
+
+static int
 seg_name_ok(const char *s, size_t n)
 {
 	size_t i;
@@ -1098,7 +1129,7 @@ add_segment(struct phi_stream *st, struct px_hl7 *h, const struct delims *dl,
 	struct seg *sg;
 	size_t i, fa;
 	unsigned f;
-	int rc, ctl = 0;
+	int rc, ctl;
 
 	if (px_grow((void **)&h->segs, &h->segcap, h->nsegs + 1,
 	    sizeof(*h->segs)) != PHI_OK)
@@ -1108,12 +1139,7 @@ add_segment(struct phi_stream *st, struct px_hl7 *h, const struct delims *dl,
 	sg->line = li;
 	sg->num = (uint32_t)h->nsegs;
 	sg->leaf0 = h->nleaves;
-	for (i = L->a; i < L->b; i++) {
-		unsigned char ch = (unsigned char)p[i];
-
-		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-			ctl = 1;
-	}
+	ctl = has_ctl(p + L->a, L->b - L->a);
 	for (i = L->a; i < L->b && (unsigned char)p[i] != dl->fs; i++)
 		;
 	if (ctl || !seg_name_ok(p + L->a, i - L->a)) {
@@ -1151,8 +1177,9 @@ add_segment(struct phi_stream *st, struct px_hl7 *h, const struct delims *dl,
 	if (i >= L->b)
 		goto out;
 	for (fa = ++i; ; f++) {
-		while (i < L->b && (unsigned char)p[i] != dl->fs)
-			i++;
+		const char *e = memchr(p + i, dl->fs, L->b - i);
+
+		i = e != NULL ? (size_t)(e - p) : L->b;
 		if (f == 2 && strcmp(sg->name, "OBX") == 0) {
 			size_t k, n = 0;
 
