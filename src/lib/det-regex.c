@@ -391,13 +391,16 @@ px_trigger_table(struct phi_engine *eng)
 	return PHI_OK;
 }
 
-/* The rules of mask m whose trigger-next and trigger-digits pass at t. */
-static struct px_tmask
+/*
+ * Add to *bits the rules of mask m whose trigger-next and trigger-digits
+ * pass at t.  In place: a mask returned by value was stored a word at a
+ * time and read back as one vector, a stalled load at every digit token.
+ */
+static void
 trigger_pass(const struct phi_engine *eng, const char *text, size_t len,
-    const struct px_token *t, const struct px_tmask *m)
+    const struct px_token *t, const struct px_tmask *m, struct px_tmask *bits)
 {
 	const struct px_tmask *tab;
-	struct px_tmask ok;
 	uint64_t slow;
 	size_t row = 0, i;
 	int w, b;
@@ -408,41 +411,41 @@ trigger_pass(const struct phi_engine *eng, const char *text, size_t len,
 	tab = &eng->trig_ok[row * 257 + (t->end < len ?
 	    (unsigned char)text[t->end] : 256)];
 	for (w = 0; w < PX_TMASK_WORDS; w++) {
-		ok.w[w] = m->w[w] & tab->w[w];
+		bits->w[w] |= m->w[w] & tab->w[w];
 		for (slow = m->w[w] & eng->trig_slow.w[w]; slow != 0;
 		    slow &= slow - 1) {
 			b = w * 64 + px_ctz64(slow);
 			if (trigger_ok(eng->trig_rules[b], text, len, t))
-				ok.w[w] |= 1ULL << (b % 64);
+				bits->w[w] |= 1ULL << (b % 64);
 		}
 	}
-	return ok;
 }
 
 /*
- * The rules of mask alive whose guards pass at off: guard_ok() for all of
- * them in one scan, as the run and THEN classes of a guard are disjoint.
+ * Drop from *bits the rules of mask alive whose guards fail at off:
+ * guard_ok() for all of them in one scan, as the run and THEN classes of
+ * a guard are disjoint.
  */
-static struct px_tmask
+static void
 guards_pass(const struct phi_engine *eng, const char *text, size_t len,
-    size_t off, struct px_tmask alive)
+    size_t off, struct px_tmask alive, struct px_tmask *bits)
 {
-	struct px_tmask pass;
+	struct px_tmask fail = alive;
 	uint64_t more;
 	int w;
 
-	memset(&pass, 0, sizeof(pass));
 	for (more = 1; more != 0 && off < len; off++) {
 		unsigned char c = (unsigned char)text[off];
 
 		more = 0;
 		for (w = 0; w < PX_TMASK_WORDS; w++) {
-			pass.w[w] |= alive.w[w] & eng->guard_then[c].w[w];
+			fail.w[w] &= ~(alive.w[w] & eng->guard_then[c].w[w]);
 			alive.w[w] &= eng->guard_run[c].w[w];
 			more |= alive.w[w];
 		}
 	}
-	return pass;
+	for (w = 0; w < PX_TMASK_WORDS; w++)
+		bits->w[w] &= ~fail.w[w];
 }
 
 /*
@@ -496,13 +499,8 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 			    eng->trig_any.w[w]) & ~bits.w[w];
 			any |= fired.w[w];
 		}
-		if (any != 0) {
-			struct px_tmask ok = trigger_pass(eng, text, len, t,
-			    &fired);
-
-			for (w = 0; w < PX_TMASK_WORDS; w++)
-				bits.w[w] |= ok.w[w];
-		}
+		if (any != 0)
+			trigger_pass(eng, text, len, t, &fired, &bits);
 		/* rules tried at this token only: its first byte must be
 		 * one their matches can start with */
 		first = &eng->trig_first[(unsigned char)text[t->start]];
@@ -514,13 +512,8 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 			any |= guarded.w[w];
 		}
 		/* and their guards must pass here, tested together */
-		if (any != 0) {
-			struct px_tmask pass = guards_pass(eng, text, len,
-			    t->start, guarded);
-
-			for (w = 0; w < PX_TMASK_WORDS; w++)
-				bits.w[w] &= ~guarded.w[w] | pass.w[w];
-		}
+		if (any != 0)
+			guards_pass(eng, text, len, t->start, guarded, &bits);
 		for (w = 0; w < PX_TMASK_WORDS; w++)
 		for (; bits.w[w] != 0; bits.w[w] &= bits.w[w] - 1) {
 			const struct px_rule *r;
