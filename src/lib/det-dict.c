@@ -533,12 +533,12 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 		e = sc->tok[last].end;
 		if (e <= from)
 			continue;
-		amb = n == 1 && (px_tok_in_any(eng, r->ambiguous_idx,
-		    r->nambiguous, sc, t) || px_tok_in_any(eng, r->exclude_idx,
-		    r->nexclude, sc, t));
+		/* excluded words first; ambiguous are the others listed */
 		if (n == 1 && px_tok_in_any(eng, r->exclude_idx, r->nexclude,
 		    sc, t))
 			continue;
+		amb = n == 1 && px_tok_in_any(eng, r->ambiguous_idx,
+		    r->nambiguous, sc, t);
 		score = px_context_score(r, sc, amb ? r->ambiguous_score :
 		    r->score, text, len, s, e);
 		if (score < 0)
