@@ -41,7 +41,7 @@ struct fld {
 struct date {
 	int y, m, d;
 	int has_y, has_d;
-	int years;		/* only years (MI '92, CVA in 94 and 00) */
+	int years;		/* only years (MI '92, CVA in 95 and 01) */
 	struct fld f[8];
 	int nf;
 };
@@ -342,7 +342,7 @@ px_act_shift(const struct phi_engine *eng, const char *subject,
 		switch (f->kind) {
 		case 'y':
 			if (dt.years) {
-				/* each year of "94 and 00" moves from mid-year */
+				/* each year of "95 and 01" moves from mid-year */
 				long n = 0;
 				size_t k;
 

@@ -193,7 +193,7 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 			}
 			/* ' or - joins letters: O'Brien, Smith-Jones; 's ends.
 			 * Between capitals a - is a separator of ALL CAPS
-			 * notes (DAUGHTER-KRISSY, AWARE-WILL START) */
+			 * notes (DAUGHTER-TAMSIN, AWARE-WILL WEAN) */
 			if (i + 1 < len && (text[i] == '\'' ||
 			    text[i] == '-') && ascii_alpha((unsigned char)
 			    text[i + 1]) && !(text[i] == '\'' &&

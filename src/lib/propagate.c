@@ -2,8 +2,8 @@
 /*
  * propagate.c: a word found once is found everywhere after.  A note names
  * its patient with a title once (Mr. Kowalski) and then bare (KOWALSKI
- * FAMILY AT BEDSIDE), its hospital once with its keyword (CALVERT
- * HOSPITAL) and then alone (7/23 AT CALVERT).  The words of the findings
+ * FAMILY AT BEDSIDE), its hospital once with its keyword (ASHGROVE
+ * HOSPITAL) and then alone (6/14 AT ASHGROVE).  The words of the findings
  * of the pack's propagate categories that are in none of its exclude
  * dictionaries become a set for the stream; each unit's words are looked
  * up in it, this unit's own findings included, so a word before its first

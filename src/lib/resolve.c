@@ -61,7 +61,7 @@ adjacent(const char *text, size_t a, size_t b)
 	return a == b || px_blank_between(text, a, b);
 }
 
-/* 1 to 3 blanks, "and", "or" or "&", 1 to 3 blanks: "Suzette and Hank". */
+/* 1 to 3 blanks, "and", "or" or "&", 1 to 3 blanks: "Rosalind and Hank". */
 static int
 coordinated(const char *text, size_t a, size_t b)
 {

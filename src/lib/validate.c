@@ -124,7 +124,7 @@ valid_date(const char *s, size_t len)
 		    v[0] / 10000 >= 1800;
 	if (n < 2)
 		return 0;
-	if (n == 4 && two_dates(s, len))	/* 10/03/10/04: in order */
+	if (n == 4 && two_dates(s, len))	/* 11/05/11/06: in order */
 		return day_ok(v[0], v[1], 0) && day_ok(v[2], v[3], 0) &&
 		    v[2] * 100 + v[3] > v[0] * 100 + v[1];
 	if (dl[0] == 4)

@@ -21,8 +21,8 @@ START_TEST(dates)
 	ck_assert(V(PX_VAL_DATE, "20210314"));
 	ck_assert(!V(PX_VAL_DATE, "20211314"));
 	/* two dates run together count only in order */
-	ck_assert(V(PX_VAL_DATE, "10/03/10/04"));
-	ck_assert(!V(PX_VAL_DATE, "10/04/10/03"));
+	ck_assert(V(PX_VAL_DATE, "11/05/11/06"));
+	ck_assert(!V(PX_VAL_DATE, "11/06/11/05"));
 	ck_assert(!V(PX_VAL_DATE, "2/31/3/1"));
 	ck_assert(V(PX_VAL_DATE, "3/14 10:30"));
 }
