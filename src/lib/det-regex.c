@@ -350,6 +350,8 @@ px_trigger_table(struct phi_engine *eng)
 			px_tmask_set(&eng->trig_back0, b);
 		if (r->has_guard)
 			px_tmask_set(&eng->trig_guarded, b);
+		if (r->has_near)
+			px_tmask_set(&eng->trig_near, b);
 		for (c = 0; r->has_guard && c < 256; c++) {
 			if (px_byte_in(r->guard_run, (unsigned char)c))
 				px_tmask_set(&eng->guard_run[c], b);
@@ -449,6 +451,29 @@ guards_pass(const struct phi_engine *eng, const char *text, size_t len,
 }
 
 /*
+ * Does r's near pass at the trigger token starting at off: a byte of
+ * near_set before the line ends, with at most near_n characters other than
+ * blanks before it?  A character is counted at its first byte.
+ */
+static int
+near_ok(const struct px_rule *r, const char *text, size_t len, size_t off)
+{
+	int n = r->near_n;
+
+	for (; off < len; off++) {
+		unsigned char c = (unsigned char)text[off];
+
+		if (px_byte_in(r->near_set, c))
+			return 1;
+		if (c == '\n')
+			return 0;
+		if (c != ' ' && c != '\t' && (c & 0xc0) != 0x80 && n-- == 0)
+			return 0;
+	}
+	return 0;
+}
+
+/*
  * Triggered rules: the pattern is compiled anchored and tried only at the
  * start of tokens that are trigger words (or start with a digit), found by
  * one hash probe per token for all triggered rules together.  This is the
@@ -514,6 +539,15 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 		/* and their guards must pass here, tested together */
 		if (any != 0)
 			guards_pass(eng, text, len, t->start, guarded, &bits);
+		/* what a match needs ahead of its trigger must be near it;
+		 * for trigger-back rules too, before any attempt */
+		for (w = 0; w < PX_TMASK_WORDS; w++)
+		for (any = bits.w[w] & eng->trig_near.w[w]; any != 0;
+		    any &= any - 1) {
+			b = w * 64 + px_ctz64(any);
+			if (!near_ok(eng->trig_rules[b], text, len, t->start))
+				bits.w[w] &= ~(1ULL << (b % 64));
+		}
 		for (w = 0; w < PX_TMASK_WORDS; w++)
 		for (; bits.w[w] != 0; bits.w[w] &= bits.w[w] - 1) {
 			const struct px_rule *r;

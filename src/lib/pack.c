@@ -520,6 +520,18 @@ guard_single(const uint8_t set[32])
 	return one;
 }
 
+/* Does set hold any byte? */
+static int
+near_some(const uint8_t set[32])
+{
+	int i;
+
+	for (i = 0; i < 32; i++)
+		if (set[i] != 0)
+			return 1;
+	return 0;
+}
+
 /* The window search of guarded rules needs disjoint, non-empty classes. */
 static int
 guard_overlap(const struct px_rule *r)
@@ -542,7 +554,7 @@ rule(struct px_ld *l, struct fy_node *n)
 	    "ambiguous-score", "priority", "context", "action", "case",
 	    "ambiguous", "exclude", "expand", "adjacent-boost", "min-length",
 	    "examples", "description", "trigger", "trigger-back", "trigger-next",
-	    "trigger-digits", "guard", "merge", NULL };
+	    "trigger-digits", "guard", "near", "merge", NULL };
 	static const char *const dict_keys[] = { "case", "ambiguous",
 	    "ambiguous-score", "expand", "min-length", NULL };
 	struct fy_node *exs = NULL, *idn = NULL, *dkn = NULL;
@@ -696,6 +708,39 @@ rule(struct px_ld *l, struct fy_node *n)
 			}
 			r->has_guard = 1;
 			r->guard_then1 = guard_single(r->guard_then);
+		} else if (strcmp(k, "near") == 0) {
+			char **nv;
+			size_t nn;
+			char *end = NULL;
+			long m = -1;
+			int bad;
+
+			if (strlist(l, v, "near", &nv, &nn))
+				goto fail;
+			bad = nn != 2 || byte_class(nv[0], r->near_set);
+			if (!bad) {
+				m = strtol(nv[1], &end, 10);
+				bad = *nv[1] == '\0' || *end != '\0' || m < 0 ||
+				    m > PX_NEAR_MAX;
+			}
+			strlist_free(nv, nn);
+			if (bad) {
+				fail(l, v, "near is [bytes, characters]: a byte "
+				    "class such as '0-9' and a number 0..%d",
+				    PX_NEAR_MAX);
+				goto fail;
+			}
+			if (!near_some(r->near_set)) {
+				fail(l, v, "%s", "near: the class is empty");
+				goto fail;
+			}
+			if (px_byte_in(r->near_set, '\n')) {
+				fail(l, v, "%s", "near: the class must not hold a "
+				    "newline (near looks on the trigger's line)");
+				goto fail;
+			}
+			r->has_near = 1;
+			r->near_n = (int)m;
 		} else if (strcmp(k, "trigger-back") == 0) {
 			if (num(l, v, "trigger-back", 0, 8, &d))
 				goto fail;
@@ -747,6 +792,10 @@ rule(struct px_ld *l, struct fy_node *n)
 	r->kind = r->pattern != NULL ? PX_RULE_REGEX : PX_RULE_DICT;
 	if (r->ntriggers > 0 && r->kind != PX_RULE_REGEX) {
 		fail(l, idn, "rule '%s': trigger needs a pattern", r->id);
+		goto fail;
+	}
+	if (r->has_near && r->ntriggers == 0) {
+		fail(l, idn, "rule '%s': near needs a trigger", r->id);
 		goto fail;
 	}
 	/* a key the rule's kind would ignore is an author's mistake */

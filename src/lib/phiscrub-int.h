@@ -132,6 +132,11 @@ struct px_rule {
 	uint8_t guard_run[32];
 	uint8_t guard_then[32];
 	int guard_then1;		/* the THEN byte if it is one, or -1 */
+	int has_near;			/* near: a byte of near_set within
+					   near_n characters from the
+					   trigger token, on its line */
+	int near_n;
+	uint8_t near_set[32];
 	int caseless;
 	int group;			/* capture group that is the PHI; 0 = all */
 	unsigned validators;
@@ -449,6 +454,7 @@ struct phi_engine {
 					   at this byte for (first bytes) */
 	struct px_tmask trig_back0;	/* rules without trigger-back */
 	struct px_tmask trig_guarded;	/* rules with a guard */
+	struct px_tmask trig_near;	/* rules with near */
 	struct px_tmask guard_run[256];	/* rules whose guard run has byte */
 	struct px_tmask guard_then[256];	/* ... whose THEN has it */
 	uint8_t trig_back[PX_TRIGGER_RULES_MAX];	/* their trigger-back */

@@ -68,6 +68,9 @@
  */
 #define PX_TRIGGER_RULES_MAX	128
 
+/* Largest `near` distance, in characters. */
+#define PX_NEAR_MAX		256
+
 /* Words whose lexicon value a stream remembers (256 KiB, a power of 2). */
 #define PX_WORD_CACHE		4096
 
