@@ -84,11 +84,11 @@ if [ "$plain" = "$guarded" ] && [ "$plain" != "$text" ]; then
 else
 	echo "not ok 6 - guard: '$plain' / '$guarded'"; fails=1
 fi
-# near: its examples hold only with near working (tests/packs/near.yaml)
-if "$PHISCRUB" test "$srcdir/tests/packs/near.yaml" > /dev/null; then
+# near: its examples hold only with near working (tests/packs/prefilters.yaml)
+if "$PHISCRUB" test "$srcdir/tests/packs/prefilters.yaml" > /dev/null; then
 	echo "ok 7 - near keeps out what is too far from the trigger"
 else
-	echo "not ok 7 - near: tests/packs/near.yaml"; fails=1
+	echo "not ok 7 - near: tests/packs/prefilters.yaml"; fails=1
 fi
 echo "1..7"
 [ "$fails" = 0 ]

@@ -352,6 +352,8 @@ px_trigger_table(struct phi_engine *eng)
 			px_tmask_set(&eng->trig_guarded, b);
 		if (r->has_near)
 			px_tmask_set(&eng->trig_near, b);
+		if (r->has_lead)
+			px_tmask_set(&eng->trig_lead, b);
 		for (c = 0; r->has_guard && c < 256; c++) {
 			if (px_byte_in(r->guard_run, (unsigned char)c))
 				px_tmask_set(&eng->guard_run[c], b);
@@ -556,11 +558,29 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 			b = w * 64 + px_ctz64(bits.w[w]);
 			r = eng->trig_rules[b];
 			if (eng->trig_back[b] == 0) {
+				size_t at = t->start;
+
+				/* trigger-lead: "(617) 555-0134" starts at
+				 * the byte before its first token */
+				if (px_tmask_has(&eng->trig_lead, b) && at > 0 &&
+				    at - 1 >= last[b] && px_byte_in(r->lead_set,
+				    (unsigned char)text[at - 1])) {
+					rc = match_once(r, sc, text, len,
+					    at - 1, from, to, fs, &next);
+					if (rc == PHI_OK) {
+						last[b] = next;
+						continue;
+					}
+					if (rc != 1) {
+						sc->fail_rule = r->id;
+						return rc;
+					}
+				}
 				/* the common case, tried at this token only:
 				 * its first byte and guard are known to pass */
-				if (t->start < last[b])
+				if (at < last[b])
 					continue;
-				rc = match_once(r, sc, text, len, t->start,
+				rc = match_once(r, sc, text, len, at,
 				    from, to, fs, &next);
 				if (rc == PHI_OK)
 					last[b] = next;

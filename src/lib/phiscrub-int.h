@@ -137,6 +137,10 @@ struct px_rule {
 					   trigger token, on its line */
 	int near_n;
 	uint8_t near_set[32];
+	int has_lead;			/* trigger-lead: an attempt starts at
+					   the byte before the trigger token
+					   first if it is in lead_set */
+	uint8_t lead_set[32];
 	int caseless;
 	int group;			/* capture group that is the PHI; 0 = all */
 	unsigned validators;
@@ -455,6 +459,7 @@ struct phi_engine {
 	struct px_tmask trig_back0;	/* rules without trigger-back */
 	struct px_tmask trig_guarded;	/* rules with a guard */
 	struct px_tmask trig_near;	/* rules with near */
+	struct px_tmask trig_lead;	/* rules with trigger-lead */
 	struct px_tmask guard_run[256];	/* rules whose guard run has byte */
 	struct px_tmask guard_then[256];	/* ... whose THEN has it */
 	uint8_t trig_back[PX_TRIGGER_RULES_MAX];	/* their trigger-back */
