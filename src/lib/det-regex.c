@@ -490,7 +490,7 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 	size_t lo[PX_TRIGGER_RULES_MAX], hi[PX_TRIGGER_RULES_MAX];
 	struct px_tmask bits, fired, guarded;
 	const struct px_tmask *first;
-	uint64_t any;
+	uint64_t any, slow;
 	int rc, b, w, digit, every;
 
 	if (!sc->looked && (rc = px_look_up(eng, sc)) != PHI_OK)
@@ -498,8 +498,10 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 	memset(last, 0, sizeof(last));
 	memset(lo, 0, sizeof(lo));
 	memset(hi, 0, sizeof(hi));
-	for (any = 0, w = 0; w < PX_TMASK_WORDS; w++)
+	for (any = 0, slow = 0, w = 0; w < PX_TMASK_WORDS; w++) {
 		any |= eng->trig_any.w[w];
+		slow |= eng->trig_any.w[w] & eng->trig_slow.w[w];
+	}
 	every = any != 0;
 	for (i = 0; i < sc->ntok; i++) {
 		const struct px_token *t = &sc->tok[i];
@@ -511,6 +513,18 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 			/* most words trigger nothing: no mask work */
 			if (t->tidx == 0 && !every)
 				continue;
+			/* nor do @any firings, whose trigger-next mostly
+			 * fails: one look at the table's row for words */
+			if (t->tidx == 0 && slow == 0) {
+				const struct px_tmask *row = &eng->trig_ok[
+				    t->end < len ? (unsigned char)text[t->end] :
+				    256];
+
+				for (any = 0, w = 0; w < PX_TMASK_WORDS; w++)
+					any |= row->w[w] & eng->trig_any.w[w];
+				if (any == 0)
+					continue;
+			}
 			bits = eng->trig_masks[t->tidx];
 		} else {
 			digit = text[t->start] >= '0' && text[t->start] <= '9';
