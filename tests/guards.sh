@@ -1,7 +1,8 @@
 #!/bin/bash
-# guards.sh: a guard and a near (rules/README.md, Guards, Near) only say
-# where a match cannot be, so the default pack with its guard: (or near:)
-# lines taken out must find exactly what it finds with them.  Checked on
+# guards.sh: a guard, a near and a trigger-prev (rules/README.md, Guards,
+# Near, Triggers) only say where a match cannot be, so the default pack
+# with its guard: (near:, trigger-prev:) lines taken out must find exactly
+# what it finds with them.  Checked on
 # the synthetic corpus, the samples and the examples, with the audit log,
 # so that a rule edited past what its guard or near allows is caught here
 # rather than by a lost finding.
@@ -48,5 +49,6 @@ without() {
 }
 without guard
 without near
+without trigger-prev
 echo "1..$t"
 [ "$fails" = 0 ]

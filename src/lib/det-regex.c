@@ -364,6 +364,10 @@ px_trigger_table(struct phi_engine *eng)
 			if (!r->has_first || px_byte_in(r->first,
 			    (unsigned char)c))
 				px_tmask_set(&eng->trig_first[c], b);
+		for (c = 0; c < 257; c++)
+			if (!r->has_prev || (c < 256 && px_byte_in(
+			    r->prev_set, (unsigned char)c)))
+				px_tmask_set(&eng->trig_prev[c], b);
 		if (r->trigger_digits[1] > TRIG_DIGITS_MAX)
 			px_tmask_set(&eng->trig_slow, b);
 		else if (r->trigger_digits[1] > 0 &&
@@ -489,7 +493,7 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 	size_t last[PX_TRIGGER_RULES_MAX], i, next;
 	size_t lo[PX_TRIGGER_RULES_MAX], hi[PX_TRIGGER_RULES_MAX];
 	struct px_tmask bits, fired, guarded;
-	const struct px_tmask *first;
+	const struct px_tmask *first, *prev;
 	uint64_t any, slow;
 	int rc, b, w, digit, every;
 
@@ -543,11 +547,15 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 		if (any != 0)
 			trigger_pass(eng, text, len, t, &fired, &bits);
 		/* rules tried at this token only: its first byte must be
-		 * one their matches can start with */
+		 * one their matches can start with; and the byte before
+		 * it one of its trigger-prev, for every rule */
 		first = &eng->trig_first[(unsigned char)text[t->start]];
+		prev = &eng->trig_prev[t->start > 0 ?
+		    (unsigned char)text[t->start - 1] : 256];
 		any = 0;
 		for (w = 0; w < PX_TMASK_WORDS; w++) {
-			bits.w[w] &= ~eng->trig_back0.w[w] | first->w[w];
+			bits.w[w] &= (~eng->trig_back0.w[w] | first->w[w]) &
+			    prev->w[w];
 			guarded.w[w] = bits.w[w] & eng->trig_back0.w[w] &
 			    eng->trig_guarded.w[w];
 			any |= guarded.w[w];

@@ -554,8 +554,8 @@ rule(struct px_ld *l, struct fy_node *n)
 	    "ambiguous-score", "priority", "context", "action", "case",
 	    "ambiguous", "exclude", "expand", "adjacent-boost", "min-length",
 	    "examples", "description", "trigger", "trigger-back", "trigger-next",
-	    "trigger-digits", "trigger-lead", "guard", "near", "merge",
-	    NULL };
+	    "trigger-digits", "trigger-lead", "trigger-prev", "guard", "near",
+	    "merge", NULL };
 	static const char *const dict_keys[] = { "case", "ambiguous",
 	    "ambiguous-score", "expand", "min-length", NULL };
 	struct fy_node *exs = NULL, *idn = NULL, *dkn = NULL;
@@ -709,18 +709,24 @@ rule(struct px_ld *l, struct fy_node *n)
 			}
 			r->has_guard = 1;
 			r->guard_then1 = guard_single(r->guard_then);
-		} else if (strcmp(k, "trigger-lead") == 0) {
-			if ((s = str(l, v, "trigger-lead")) == NULL)
+		} else if (strcmp(k, "trigger-lead") == 0 ||
+		    strcmp(k, "trigger-prev") == 0) {
+			int lead = k[8] == 'l';
+			uint8_t *set = lead ? r->lead_set : r->prev_set;
+
+			if ((s = str(l, v, k)) == NULL)
 				goto fail;
-			if (byte_class(s, r->lead_set) || !near_some(
-			    r->lead_set)) {
+			if (byte_class(s, set) || !near_some(set)) {
 				px_free(s);
-				fail(l, v, "%s", "trigger-lead is a byte class "
-				    "such as '(+'");
+				fail(l, v, "%s is a byte class such as '%s'", k,
+				    lead ? "(+" : "'");
 				goto fail;
 			}
 			px_free(s);
-			r->has_lead = 1;
+			if (lead)
+				r->has_lead = 1;
+			else
+				r->has_prev = 1;
 		} else if (strcmp(k, "near") == 0) {
 			char **nv;
 			size_t nn;
@@ -809,6 +815,10 @@ rule(struct px_ld *l, struct fy_node *n)
 	}
 	if (r->has_near && r->ntriggers == 0) {
 		fail(l, idn, "rule '%s': near needs a trigger", r->id);
+		goto fail;
+	}
+	if (r->has_prev && r->ntriggers == 0) {
+		fail(l, idn, "rule '%s': trigger-prev needs a trigger", r->id);
 		goto fail;
 	}
 	if (r->has_lead && (r->ntriggers == 0 || r->trigger_back > 0)) {

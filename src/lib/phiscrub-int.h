@@ -141,6 +141,9 @@ struct px_rule {
 					   the byte before the trigger token
 					   first if it is in lead_set */
 	uint8_t lead_set[32];
+	int has_prev;			/* trigger-prev: the byte before the
+					   trigger token is in prev_set */
+	uint8_t prev_set[32];
 	int caseless;
 	int group;			/* capture group that is the PHI; 0 = all */
 	unsigned validators;
@@ -460,6 +463,8 @@ struct phi_engine {
 	struct px_tmask trig_guarded;	/* rules with a guard */
 	struct px_tmask trig_near;	/* rules with near */
 	struct px_tmask trig_lead;	/* rules with trigger-lead */
+	struct px_tmask trig_prev[257];	/* rules whose trigger-prev passes
+					   after this byte (256: none) */
 	struct px_tmask guard_run[256];	/* rules whose guard run has byte */
 	struct px_tmask guard_then[256];	/* ... whose THEN has it */
 	uint8_t trig_back[PX_TRIGGER_RULES_MAX];	/* their trigger-back */
