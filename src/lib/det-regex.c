@@ -464,17 +464,17 @@ guards_pass(const struct phi_engine *eng, const char *text, size_t len,
 static int
 near_ok(const struct px_rule *r, const char *text, size_t len, size_t off)
 {
+	const uint8_t *kind = r->near_kind;
 	int n = r->near_n;
 
 	for (; off < len; off++) {
-		unsigned char c = (unsigned char)text[off];
+		unsigned k = kind[(unsigned char)text[off]];
 
-		if (px_byte_in(r->near_set, c))
-			return 1;
-		if (c == '\n')
-			return 0;
-		if (c != ' ' && c != '\t' && (c & 0xc0) != 0x80 && n-- == 0)
-			return 0;
+		if (k == PX_NEAR_COUNT) {
+			if (n-- == 0)
+				return 0;
+		} else if (k != PX_NEAR_SKIP)
+			return k == PX_NEAR_HIT;
 	}
 	return 0;
 }

@@ -732,7 +732,7 @@ rule(struct px_ld *l, struct fy_node *n)
 			size_t nn;
 			char *end = NULL;
 			long m = -1;
-			int bad;
+			int bad, c;
 
 			if (strlist(l, v, "near", &nv, &nn))
 				goto fail;
@@ -760,6 +760,12 @@ rule(struct px_ld *l, struct fy_node *n)
 			}
 			r->has_near = 1;
 			r->near_n = (int)m;
+			for (c = 0; c < 256; c++)
+				r->near_kind[c] = px_byte_in(r->near_set,
+				    (unsigned char)c) ? PX_NEAR_HIT : c == '\n' ?
+				    PX_NEAR_STOP : c == ' ' || c == '\t' ||
+				    (c & 0xc0) == 0x80 ? PX_NEAR_SKIP :
+				    PX_NEAR_COUNT;
 		} else if (strcmp(k, "trigger-back") == 0) {
 			if (num(l, v, "trigger-back", 0, 8, &d))
 				goto fail;

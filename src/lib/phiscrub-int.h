@@ -137,6 +137,7 @@ struct px_rule {
 					   trigger token, on its line */
 	int near_n;
 	uint8_t near_set[32];
+	uint8_t near_kind[256];		/* PX_NEAR_* of each byte */
 	int has_lead;			/* trigger-lead: an attempt starts at
 					   the byte before the trigger token
 					   first if it is in lead_set */
@@ -174,6 +175,13 @@ struct px_rule {
 	char *source;
 	int line;
 };
+
+/* What a byte is to a near scan: counted, its class, a line end, or
+ * skipped (a blank, or a byte inside a character). */
+#define PX_NEAR_COUNT	0
+#define PX_NEAR_HIT	1
+#define PX_NEAR_STOP	2
+#define PX_NEAR_SKIP	3
 
 struct px_category {
 	char *name;
