@@ -2,9 +2,9 @@
 /*
  * engine.c: configuration and the compiled engine.  A configuration records
  * the packs as named (and parses them at once, so errors surface early); an
- * engine replays them into its own specification, loads dictionaries,
- * compiles every regex and is read-only from then on, so threads may share
- * it.  Per-stream scratch space (match data, JIT stack, token buffers) lives
+ * engine takes that specification or replays the packs into its own, loads
+ * dictionaries, compiles every regex and is read-only from then on, so
+ * threads may share it.  Per-stream scratch space (match data, JIT stack, token buffers) lives
  * in struct px_scratch.
  */
 #include <stdio.h>
@@ -87,6 +87,45 @@ nomem:
 	return PHI_ENOMEM;
 }
 
+/* Parse the packs of cfg, in order, into dst. */
+static int
+replay(struct phi_config *dst, const struct phi_config *cfg,
+    struct phi_error *err)
+{
+	size_t i;
+	int rc = PHI_OK;
+
+	for (i = 0; i < cfg->nsrc && rc == PHI_OK; i++) {
+		const struct px_source *s = &cfg->src[i];
+
+		rc = s->name != NULL ? px_pack_add(dst, s->name, err) :
+		    px_pack_load_string(dst, s->text, s->len, s->label,
+		    s->dir, err);
+	}
+	return rc;
+}
+
+/*
+ * An engine took the spec: parse the packs again before adding one, so
+ * that it is checked against the same spec as before.
+ */
+static int
+spec_back(struct phi_config *cfg, struct phi_error *err)
+{
+	int rc;
+
+	if (cfg->spec_state != PX_SPEC_TAKEN)
+		return PHI_OK;
+	px_spec_free(&cfg->spec);
+	memset(&cfg->spec, 0, sizeof(cfg->spec));
+	if ((rc = replay(cfg, cfg, err)) != PHI_OK) {
+		cfg->spec_state = PX_SPEC_DIRTY;
+		return rc;
+	}
+	cfg->spec_state = PX_SPEC_FRESH;
+	return PHI_OK;
+}
+
 int
 phi_config_add_pack(struct phi_config *cfg, const char *name,
     struct phi_error *err)
@@ -95,10 +134,16 @@ phi_config_add_pack(struct phi_config *cfg, const char *name,
 
 	if (cfg == NULL || name == NULL)
 		return px_error(err, PHI_EINVAL, "no configuration or name");
-	if ((rc = px_pack_add(cfg, name, err)) != PHI_OK)
+	if ((rc = spec_back(cfg, err)) != PHI_OK)
 		return rc;
-	if (add_source(cfg, name, NULL, 0, NULL, NULL) != PHI_OK)
+	if ((rc = px_pack_add(cfg, name, err)) != PHI_OK) {
+		cfg->spec_state = PX_SPEC_DIRTY;
+		return rc;
+	}
+	if (add_source(cfg, name, NULL, 0, NULL, NULL) != PHI_OK) {
+		cfg->spec_state = PX_SPEC_DIRTY;
 		return px_error(err, PHI_ENOMEM, "out of memory");
+	}
 	return PHI_OK;
 }
 
@@ -110,11 +155,17 @@ phi_config_add_pack_string(struct phi_config *cfg, const char *yaml,
 
 	if (cfg == NULL || yaml == NULL)
 		return px_error(err, PHI_EINVAL, "no configuration or text");
-	if ((rc = px_pack_load_string(cfg, yaml, len, source, dir, err)) !=
-	    PHI_OK)
+	if ((rc = spec_back(cfg, err)) != PHI_OK)
 		return rc;
-	if (add_source(cfg, NULL, yaml, len, source, dir) != PHI_OK)
+	if ((rc = px_pack_load_string(cfg, yaml, len, source, dir, err)) !=
+	    PHI_OK) {
+		cfg->spec_state = PX_SPEC_DIRTY;
+		return rc;
+	}
+	if (add_source(cfg, NULL, yaml, len, source, dir) != PHI_OK) {
+		cfg->spec_state = PX_SPEC_DIRTY;
 		return px_error(err, PHI_ENOMEM, "out of memory");
+	}
 	return PHI_OK;
 }
 
@@ -468,37 +519,43 @@ int
 phi_engine_create(const struct phi_config *cfg, struct phi_engine **engp,
     struct phi_error *err)
 {
-	struct phi_config *tmp = NULL;
+	/* cfg stays the caller's, but its parsed spec may move, below */
+	struct phi_config *mc = (struct phi_config *)cfg, *tmp = NULL;
 	struct phi_engine *eng;
 	size_t i;
-	int rc;
+	int rc, fresh = PX_SPEC_FRESH;
 
 	if (cfg == NULL || engp == NULL)
 		return px_error(err, PHI_EINVAL, "no configuration");
 	*engp = NULL;
-	if ((rc = phi_config_create(&tmp)) != PHI_OK)
-		return px_error(err, rc, "out of memory");
-	/* replay the packs into a fresh spec that the engine will own */
-	if (cfg->nsrc == 0)
-		rc = px_pack_add(tmp, DEFAULT_PACK, err);
-	for (i = 0; i < cfg->nsrc && rc == PHI_OK; i++) {
-		const struct px_source *s = &cfg->src[i];
-
-		rc = s->name != NULL ? px_pack_add(tmp, s->name, err) :
-		    px_pack_load_string(tmp, s->text, s->len, s->label,
-		    s->dir, err);
-	}
-	if (rc != PHI_OK) {
-		phi_config_destroy(tmp);
-		return rc;
-	}
-	if ((eng = px_calloc(1, sizeof(*eng))) == NULL) {
-		phi_config_destroy(tmp);
+	if ((eng = px_calloc(1, sizeof(*eng))) == NULL)
 		return px_error(err, PHI_ENOMEM, "out of memory");
+	/*
+	 * The packs as parsed at add time are what replaying them gives, and
+	 * parsing is most of start-up: the first engine takes that spec
+	 * (atomically: engines may be created in parallel); the others, or
+	 * any after a failed add, replay the packs into a fresh spec.
+	 */
+	if (cfg->nsrc > 0 && __atomic_compare_exchange_n(&mc->spec_state,
+	    &fresh, PX_SPEC_TAKEN, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+		eng->spec = mc->spec;
+		memset(&mc->spec, 0, sizeof(mc->spec));
+	} else {
+		if ((rc = phi_config_create(&tmp)) != PHI_OK) {
+			px_free(eng);
+			return px_error(err, rc, "out of memory");
+		}
+		rc = cfg->nsrc == 0 ? px_pack_add(tmp, DEFAULT_PACK, err) :
+		    replay(tmp, cfg, err);
+		if (rc != PHI_OK) {
+			phi_config_destroy(tmp);
+			px_free(eng);
+			return rc;
+		}
+		eng->spec = tmp->spec;
+		memset(&tmp->spec, 0, sizeof(tmp->spec));
+		phi_config_destroy(tmp);
 	}
-	eng->spec = tmp->spec;
-	memset(&tmp->spec, 0, sizeof(tmp->spec));
-	phi_config_destroy(tmp);
 	eng->on_error = cfg->on_error;
 	eng->jit = cfg->jit;
 	eng->keys = cfg->keys;

@@ -404,8 +404,14 @@ struct px_source {
 	char *dir;
 };
 
+/* What phi_config.spec holds (engine.c). */
+#define PX_SPEC_FRESH	0		/* what replaying the packs would give */
+#define PX_SPEC_TAKEN	1		/* moved into an engine: replay */
+#define PX_SPEC_DIRTY	2		/* an add failed half-way: replay */
+
 struct phi_config {
 	struct px_spec spec;		/* parsed at add time, to check early */
+	int spec_state;			/* PX_SPEC_*, atomic */
 	struct px_source *src;
 	size_t nsrc;
 	struct px_override *ovr;

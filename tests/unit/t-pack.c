@@ -192,5 +192,50 @@ START_TEST(builtin)
 }
 END_TEST
 
+/*
+ * The first engine takes the spec parsed at add time: a pack added after
+ * it is still checked against, and merged into, the packs before it, and
+ * after a failed add engines replay the packs that were added.
+ */
+START_TEST(add_after_engine)
+{
+	struct phi_config *cfg;
+	struct phi_engine *a, *b, *c;
+	struct phi_error err;
+	const char *y1 = HEAD "rules:\n  - { id: r, category: A, "
+	    "pattern: 'aaa+' }\n", *y2 = "schema: 1\npack: u\nversion: '1'\n"
+	    "rules:\n  - { id: s, category: B, pattern: 'bbb+' }\n",
+	    *bad = HEAD "rules: 1\n";
+	char *out;
+	int rc;
+
+	ck_assert_int_eq(phi_config_create(&cfg), PHI_OK);
+	ck_assert_int_eq(phi_config_add_pack_string(cfg, y1, strlen(y1),
+	    "p.yaml", NULL, &err), PHI_OK);
+	ck_assert_int_eq(phi_engine_create(cfg, &a, &err), PHI_OK);
+	ck_assert_int_eq(phi_config_add_pack_string(cfg, y2, strlen(y2),
+	    "q.yaml", NULL, &err), PHI_OK);
+	ck_assert_int_eq(phi_engine_create(cfg, &b, &err), PHI_OK);
+	ck_assert_int_eq(phi_config_add_pack_string(cfg, bad, strlen(bad),
+	    "r.yaml", NULL, &err), PHI_EPACK);
+	ck_assert_int_eq(phi_engine_create(cfg, &c, &err), PHI_OK);
+	out = scrub(a, "aaa bbb", &rc);
+	ck_assert_str_eq(out, "[A] bbb");
+	phi_free(out);
+	ck_assert_uint_eq(phi_engine_rule_count(b), 2);
+	out = scrub(b, "aaa bbb", &rc);
+	ck_assert_str_eq(out, "[A] [B]");
+	phi_free(out);
+	out = scrub(c, "aaa bbb", &rc);
+	ck_assert_str_eq(out, "[A] [B]");
+	phi_free(out);
+	phi_engine_destroy(a);
+	phi_engine_destroy(b);
+	phi_engine_destroy(c);
+	phi_config_destroy(cfg);
+}
+END_TEST
+
 UNIT_MAIN("pack", errors_located, no_alias_bombs, oversize, bad_regex,
-    include_override_disable, include_loop, disable_unknown, builtin)
+    include_override_disable, include_loop, disable_unknown, builtin,
+    add_after_engine)
