@@ -168,12 +168,12 @@ insert(struct px_dict *d, const char *key, size_t len, uint64_t h,
 			return PHI_OK;		/* duplicate after folding */
 		}
 	*at = i;
-	if (px_grow((void **)&d->arena, arena_cap, d->arena_len + len + 1,
-	    1) != PHI_OK)
+	if (d->arena_len + len + 1 > *arena_cap && px_grow((void **)&d->arena,
+	    arena_cap, d->arena_len + len + 1, 1) != PHI_OK)
 		return PHI_ENOMEM;
 	memcpy(d->arena + d->arena_len, key, len + 1);
-	if (px_grow((void **)&d->order, &d->ordcap, d->norder + 1,
-	    sizeof(*d->order)) != PHI_OK)
+	if (d->norder + 1 > d->ordcap && px_grow((void **)&d->order,
+	    &d->ordcap, d->norder + 1, sizeof(*d->order)) != PHI_OK)
 		return PHI_ENOMEM;
 	d->order[d->norder++] = (uint32_t)d->arena_len;
 	d->hashes[i] = h;
@@ -220,39 +220,119 @@ fold_entry(const char *s, size_t len, char *key, size_t cap, size_t *klen)
 }
 
 /*
+ * fold_entry() of an ASCII line, as px_fold() folds ASCII (A-Z lowered),
+ * hashing as it goes: *h is px_hash() of key, *h1 that of its first word,
+ * *len1 the first word's length.  Returns the number of words, or -1 at a
+ * byte >= 0x80 (the line takes fold_entry()).  key holds len bytes.
+ */
+static int
+fold_ascii(const char *s, size_t len, char *key, size_t *klen, uint64_t *h,
+    uint64_t *h1, size_t *len1)
+{
+	uint64_t x = PX_HASH_START;
+	size_t i = 0, out = 0;
+	int words = 0;
+
+	*h1 = 0;
+	*len1 = 0;
+	for (;;) {
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i >= len)
+			break;
+		if (words == 1) {
+			*h1 = x != 0 ? x : 1;
+			*len1 = out;
+		}
+		if (words > 0) {
+			key[out++] = ' ';
+			x = px_hash_step(x, ' ');
+		}
+		for (; i < len && s[i] != ' ' && s[i] != '\t'; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (c >= 0x80)
+				return -1;
+			if (c >= 'A' && c <= 'Z')
+				c += 32;
+			key[out++] = (char)c;
+			x = px_hash_step(x, c);
+		}
+		words++;
+	}
+	key[out] = '\0';
+	*klen = out;
+	*h = x != 0 ? x : 1;
+	if (words == 1) {
+		*h1 = *h;
+		*len1 = out;
+	}
+	return words;
+}
+
+/* Number of '\n' in text: eight bytes at a time. */
+static size_t
+count_lines(const char *text, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ULL, lo7 = 0x7f7f7f7f7f7f7f7fULL;
+	size_t i = 0, n = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, t;
+
+		memcpy(&w, text + i, 8);
+		t = w ^ (ones * '\n');		/* 0 where a '\n' was */
+		t = ((t & lo7) + lo7) | t;	/* high bit: byte not 0 */
+		/* one per '\n' in each byte, summed by the multiply */
+		n += (size_t)((((~t & (ones << 7)) >> 7) * ones) >> 56);
+	}
+	for (; i < len; i++)
+		n += text[i] == '\n';
+	return n;
+}
+
+/*
  * Load entries from text: one per line, '#' starts a comment line, blank
  * lines ignored.  Errors name the dictionary and line, never an entry.
  */
+/* A phrase's first word, kept until the prefix table is sized. */
+struct first_word {
+	uint64_t h;
+	uint32_t off;			/* the phrase in d->arena */
+	uint32_t len;
+};
+
 int
 px_dict_load(struct px_dict *d, const char *text, size_t len,
     struct phi_error *err)
 {
 	char key[PX_DICT_ENTRY_MAX * 4];
-	size_t nlines = 0, i, arena_cap = 0, pcap = 0, klen = 0, at;
+	struct first_word *fw = NULL;
+	size_t nlines, i, arena_cap, pcap = 0, klen = 0, at, nfw = 0, fwcap = 0,
+	    len1;
 	const char *p, *end = text + len;
-	int line = 0, words, rc;
+	uint64_t h, h1;
+	int line = 0, words, rc = PHI_OK;
 
 	if (len > PX_DICT_MAX_BYTES)
 		return px_error(err, PHI_ELIMIT,
 		    "dictionary '%s' is larger than %d bytes", d->name,
 		    PX_DICT_MAX_BYTES);
-	for (i = 0; i < len; i++)
-		if (text[i] == '\n')
-			nlines++;
+	nlines = count_lines(text, len);
 	d->nslots = 16;
 	while (d->nslots < (nlines + 1) * 2)
 		d->nslots *= 2;
 	d->hashes = px_calloc(d->nslots, sizeof(*d->hashes));
 	d->offs = px_calloc(d->nslots, sizeof(*d->offs));
-	if (d->hashes == NULL || d->offs == NULL)
+	/* folded entries are rarely longer than their lines: no regrowth */
+	arena_cap = len + 1;
+	d->arena = px_malloc(arena_cap);
+	d->ordcap = nlines + 1;
+	d->order = px_malloc(d->ordcap * sizeof(*d->order));
+	if (d->hashes == NULL || d->offs == NULL || d->arena == NULL ||
+	    d->order == NULL)
 		return px_error(err, PHI_ENOMEM, "out of memory");
-	/* first words of phrases: n-gram lookups start only at these */
 	if ((d->prefix = px_dict_new(d->name, NULL, NULL)) == NULL)
-		return px_error(err, PHI_ENOMEM, "out of memory");
-	d->prefix->nslots = d->nslots;
-	d->prefix->hashes = px_calloc(d->nslots, sizeof(*d->hashes));
-	d->prefix->offs = px_calloc(d->nslots, sizeof(*d->offs));
-	if (d->prefix->hashes == NULL || d->prefix->offs == NULL)
 		return px_error(err, PHI_ENOMEM, "out of memory");
 	for (p = text; p < end; ) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -262,50 +342,94 @@ px_dict_load(struct px_dict *d, const char *text, size_t len,
 		if (l > 0 && p[l - 1] == '\r')
 			l--;
 		if (l > 0 && p[0] != '#') {
-			if (px_utf8_valid_prefix(p, l) != l)
-				return px_error(err, PHI_EPACK,
-				    "dictionary '%s' line %d: invalid UTF-8",
-				    d->name, line);
-			if (l >= PX_DICT_ENTRY_MAX)
-				return px_error(err, PHI_EPACK,
-				    "dictionary '%s' line %d: entry longer "
-				    "than %d bytes", d->name, line,
-				    PX_DICT_ENTRY_MAX);
-			words = fold_entry(p, l, key, sizeof(key), &klen);
-			if (words < 0)
-				return px_error(err, words,
-				    "dictionary '%s' line %d: %s", d->name,
-				    line, phi_strerror(words));
-			if (words > PX_DICT_NGRAM_MAX)
-				return px_error(err, PHI_EPACK,
+			words = l < PX_DICT_ENTRY_MAX ? fold_ascii(p, l, key,
+			    &klen, &h, &h1, &len1) : -1;
+			if (words < 0) {
+				if (px_utf8_valid_prefix(p, l) != l) {
+					rc = px_error(err, PHI_EPACK,
+					    "dictionary '%s' line %d: invalid "
+					    "UTF-8", d->name, line);
+					goto out;
+				}
+				if (l >= PX_DICT_ENTRY_MAX) {
+					rc = px_error(err, PHI_EPACK,
+					    "dictionary '%s' line %d: entry "
+					    "longer than %d bytes", d->name,
+					    line, PX_DICT_ENTRY_MAX);
+					goto out;
+				}
+				words = fold_entry(p, l, key, sizeof(key),
+				    &klen);
+				if (words < 0) {
+					rc = px_error(err, words,
+					    "dictionary '%s' line %d: %s",
+					    d->name, line, phi_strerror(words));
+					goto out;
+				}
+				h = px_hash(key, klen);
+				if (words > 1) {
+					len1 = (size_t)((char *)memchr(key, ' ',
+					    klen) - key);
+					h1 = px_hash(key, len1);
+				}
+			}
+			if (words > PX_DICT_NGRAM_MAX) {
+				rc = px_error(err, PHI_EPACK,
 				    "dictionary '%s' line %d: more than %d "
 				    "words", d->name, line, PX_DICT_NGRAM_MAX);
+				goto out;
+			}
 			if (words > 0) {
-				if ((rc = insert(d, key, klen, px_hash(key,
-				    klen), &arena_cap, &at)) != PHI_OK)
-					return px_error(err, rc,
-					    "out of memory");
+				if ((rc = insert(d, key, klen, h, &arena_cap,
+				    &at)) != PHI_OK) {
+					rc = px_error(err, rc, "out of memory");
+					goto out;
+				}
 				if (words > d->max_words)
 					d->max_words = words;
+				/* first words of phrases: n-gram lookups
+				 * start only at these */
 				if (words > 1) {
-					char *sp = memchr(key, ' ', klen);
-
-					*sp = '\0';
-					if (insert(d->prefix, key, (size_t)(sp -
-					    key), px_hash(key, (size_t)(sp -
-					    key)), &pcap, &at) != PHI_OK)
-						return px_error(err,
-						    PHI_ENOMEM,
+					if (nfw + 1 > fwcap && px_grow((void **)
+					    &fw, &fwcap, nfw + 1,
+					    sizeof(*fw)) != PHI_OK) {
+						rc = px_error(err, PHI_ENOMEM,
 						    "out of memory");
+						goto out;
+					}
+					fw[nfw].h = h1;
+					fw[nfw].off = d->offs[at];
+					fw[nfw++].len = (uint32_t)len1;
 				}
 			}
 		}
 		p = nl != NULL ? nl + 1 : end;
 	}
+	/* sized by the phrases, not the lines: most dictionaries have few */
+	d->prefix->nslots = 16;
+	while (d->prefix->nslots < (nfw + 1) * 2)
+		d->prefix->nslots *= 2;
+	d->prefix->hashes = px_calloc(d->prefix->nslots, sizeof(*d->hashes));
+	d->prefix->offs = px_calloc(d->prefix->nslots, sizeof(*d->offs));
+	if (d->prefix->hashes == NULL || d->prefix->offs == NULL) {
+		rc = px_error(err, PHI_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < nfw; i++) {
+		memcpy(key, d->arena + fw[i].off, fw[i].len);
+		key[fw[i].len] = '\0';
+		if (insert(d->prefix, key, fw[i].len, fw[i].h, &pcap,
+		    &at) != PHI_OK) {
+			rc = px_error(err, PHI_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
 	if (bloom_build(d) != PHI_OK || (d->prefix->nentries > 0 &&
 	    bloom_build(d->prefix) != PHI_OK))
-		return px_error(err, PHI_ENOMEM, "out of memory");
-	return PHI_OK;
+		rc = px_error(err, PHI_ENOMEM, "out of memory");
+out:
+	px_free(fw);
+	return rc;
 }
 
 /*
