@@ -49,6 +49,7 @@ phi_config_destroy(struct phi_config *cfg)
 	if (cfg == NULL)
 		return;
 	px_spec_free(&cfg->spec);
+	px_pack_docs_free(cfg);
 	explicit_bzero(&cfg->keys, sizeof(cfg->keys));
 	sources_free(cfg);
 	for (i = 0; i < cfg->novr; i++)

@@ -1285,15 +1285,17 @@ pack_doc(struct px_ld *l, struct fy_node *root)
 	return PHI_OK;
 }
 
-int
-px_pack_load_string(struct phi_config *cfg, const char *yaml, size_t len,
-    const char *source, const char *dir, struct phi_error *err)
+/* builtin: yaml is a built-in pack's text, whose document may be kept. */
+static int
+load_string(struct phi_config *cfg, const char *yaml, size_t len,
+    const char *source, const char *dir, int builtin, struct phi_error *err)
 {
 	struct fy_parse_cfg pcfg;
 	struct fy_diag_cfg dcfg;
 	struct fy_diag *diag;
-	struct fy_document *fyd;
+	struct fy_document *fyd = NULL;
 	struct px_ld l;
+	size_t i;
 	int rc;
 
 	memset(&l, 0, sizeof(l));
@@ -1310,6 +1312,10 @@ px_pack_load_string(struct phi_config *cfg, const char *yaml, size_t len,
 	    len) != NULL)
 		return px_error_at(err, l.src, 0, 0, "rule pack is not UTF-8 "
 		    "text");
+	/* the document is only read: a built-in one serves every include */
+	for (i = 0; builtin && i < cfg->ndocs; i++)
+		if (cfg->docs[i].text == yaml)
+			return pack_doc(&l, fy_document_root(cfg->docs[i].fyd));
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = diag_sink;
@@ -1326,9 +1332,30 @@ px_pack_load_string(struct phi_config *cfg, const char *yaml, size_t len,
 		rc = parse_error(&l, diag);
 	else
 		rc = pack_doc(&l, fy_document_root(fyd));
-	fy_document_destroy(fyd);
+	if (fyd != NULL && builtin && cfg->ndocs < PX_DOCS_MAX) {
+		cfg->docs[cfg->ndocs].text = yaml;
+		cfg->docs[cfg->ndocs++].fyd = fyd;
+	} else
+		fy_document_destroy(fyd);
 	fy_diag_destroy(diag);
 	return rc;
+}
+
+int
+px_pack_load_string(struct phi_config *cfg, const char *yaml, size_t len,
+    const char *source, const char *dir, struct phi_error *err)
+{
+	return load_string(cfg, yaml, len, source, dir, 0, err);
+}
+
+void
+px_pack_docs_free(struct phi_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ndocs; i++)
+		fy_document_destroy(cfg->docs[i].fyd);
+	cfg->ndocs = 0;
 }
 
 /* Read a whole (small) file: refuses non-regular files and big ones. */
@@ -1454,8 +1481,8 @@ px_pack_add(struct phi_config *cfg, const char *name,
 	if (strchr(name, '/') == NULL && strstr(name, ".yaml") == NULL) {
 		snprintf(path, sizeof(path), "rules/%s.yaml", name);
 		if ((text = px_builtin_find(path, &len)) != NULL)
-			return px_pack_load_string(cfg, text, len, path,
-			    "@builtin", err);
+			return load_string(cfg, text, len, path, "@builtin", 1,
+			    err);
 	}
 	if (stat(name, &sb) == 0 || strchr(name, '/') != NULL ||
 	    strstr(name, ".yaml") != NULL)

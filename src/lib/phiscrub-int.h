@@ -409,9 +409,22 @@ struct px_source {
 #define PX_SPEC_TAKEN	1		/* moved into an engine: replay */
 #define PX_SPEC_DIRTY	2		/* an add failed half-way: replay */
 
+/*
+ * A built-in pack's YAML, parsed once per configuration (pack.c): the
+ * default packs each include safe-harbor.
+ */
+#define PX_DOCS_MAX	8
+struct fy_document;
+struct px_doc {
+	const char *text;		/* built-in text: lives as long */
+	struct fy_document *fyd;
+};
+
 struct phi_config {
 	struct px_spec spec;		/* parsed at add time, to check early */
 	int spec_state;			/* PX_SPEC_*, atomic */
+	struct px_doc docs[PX_DOCS_MAX];
+	size_t ndocs;
 	struct px_source *src;
 	size_t nsrc;
 	struct px_override *ovr;
@@ -621,6 +634,7 @@ int	 px_pack_read_dict(const struct px_dict *, char **, size_t *,
 	    struct phi_error *);
 void	 px_rule_free(struct px_rule *);
 void	 px_spec_free(struct px_spec *);
+void	 px_pack_docs_free(struct phi_config *);
 int	 px_pack_fail(struct px_ld *, struct fy_node *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 char	*px_pack_str(struct px_ld *, struct fy_node *, const char *);
