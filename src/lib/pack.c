@@ -1285,13 +1285,103 @@ pack_doc(struct px_ld *l, struct fy_node *root)
 	return PHI_OK;
 }
 
+struct key_text {
+	const char *s;
+	size_t len;
+};
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	const struct key_text *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return memcmp(x->s, y->s, x->len);
+}
+
+/*
+ * Might a mapping anywhere under n hold two equal keys?  libfyaml's own
+ * check compares each key with every earlier one, a quarter of the parse;
+ * this sorts the keys' text.  Keys that are not plain scalars, deep nesting
+ * or no memory answer yes: the pack is then parsed again with libfyaml's
+ * check, which reports the error as before.
+ */
+static int
+maybe_dup_keys(struct fy_node *n, int depth)
+{
+	struct key_text *k = NULL;
+	struct fy_node_pair *p;
+	struct fy_node *c;
+	void *it = NULL;
+	size_t nk = 0, i;
+	int dup = 0;
+
+	if (n == NULL)
+		return 0;
+	if (depth > 64)
+		return 1;
+	switch (fy_node_get_type(n)) {
+	case FYNT_MAPPING:
+		if ((k = px_malloc((size_t)fy_node_mapping_item_count(n) *
+		    sizeof(*k))) == NULL)
+			return 1;
+		while (!dup && (p = fy_node_mapping_iterate(n, &it)) != NULL) {
+			c = fy_node_pair_key(p);
+			if (c == NULL || fy_node_get_type(c) != FYNT_SCALAR ||
+			    fy_node_is_alias(c) || (k[nk].s =
+			    fy_node_get_scalar(c, &k[nk].len)) == NULL)
+				dup = 1;
+			else
+				dup = maybe_dup_keys(fy_node_pair_value(p),
+				    depth + 1);
+			nk++;
+		}
+		if (!dup && nk > 1) {
+			qsort(k, nk, sizeof(*k), key_cmp);
+			for (i = 1; i < nk && !dup; i++)
+				dup = key_cmp(&k[i - 1], &k[i]) == 0;
+		}
+		px_free(k);
+		break;
+	case FYNT_SEQUENCE:
+		while (!dup && (c = fy_node_sequence_iterate(n, &it)) != NULL)
+			dup = maybe_dup_keys(c, depth + 1);
+		break;
+	default:
+		break;
+	}
+	return dup;
+}
+
+/* Parse yaml, collecting errors in a new *diag. */
+static struct fy_document *
+parse(const char *yaml, size_t len, int dup_ok, struct fy_diag **diag)
+{
+	struct fy_parse_cfg pcfg;
+	struct fy_diag_cfg dcfg;
+
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = diag_sink;
+	dcfg.colorize = false;
+	dcfg.show_source = false;
+	if ((*diag = fy_diag_create(&dcfg)) == NULL)
+		return NULL;
+	fy_diag_set_collect_errors(*diag, true);
+	memset(&pcfg, 0, sizeof(pcfg));
+	pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
+	if (dup_ok)
+		pcfg.flags |= FYPCF_ALLOW_DUPLICATE_KEYS;
+	pcfg.diag = *diag;
+	return fy_document_build_from_string(&pcfg, yaml, len);
+}
+
 /* builtin: yaml is a built-in pack's text, whose document may be kept. */
 static int
 load_string(struct phi_config *cfg, const char *yaml, size_t len,
     const char *source, const char *dir, int builtin, struct phi_error *err)
 {
-	struct fy_parse_cfg pcfg;
-	struct fy_diag_cfg dcfg;
 	struct fy_diag *diag;
 	struct fy_document *fyd = NULL;
 	struct px_ld l;
@@ -1316,18 +1406,16 @@ load_string(struct phi_config *cfg, const char *yaml, size_t len,
 	for (i = 0; builtin && i < cfg->ndocs; i++)
 		if (cfg->docs[i].text == yaml)
 			return pack_doc(&l, fy_document_root(cfg->docs[i].fyd));
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = diag_sink;
-	dcfg.colorize = false;
-	dcfg.show_source = false;
-	if ((diag = fy_diag_create(&dcfg)) == NULL)
+	fyd = parse(yaml, len, 1, &diag);
+	if (diag != NULL && (fyd == NULL ||
+	    maybe_dup_keys(fy_document_root(fyd), 0))) {
+		/* libfyaml's duplicate-key check, and its error */
+		fy_document_destroy(fyd);
+		fy_diag_destroy(diag);
+		fyd = parse(yaml, len, 0, &diag);
+	}
+	if (diag == NULL)
 		return px_error(err, PHI_ENOMEM, "out of memory");
-	fy_diag_set_collect_errors(diag, true);
-	memset(&pcfg, 0, sizeof(pcfg));
-	pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
-	pcfg.diag = diag;
-	fyd = fy_document_build_from_string(&pcfg, yaml, len);
 	if (fyd == NULL)
 		rc = parse_error(&l, diag);
 	else
