@@ -448,8 +448,10 @@ lexicon_add(struct px_dict *lex, const struct px_dict *src, uint64_t v,
 	for (i = 0; i < src->nslots; i++) {
 		const char *e = src->arena + src->offs[i];
 
-		if (src->hashes[i] == 0 || strchr(e, ' ') != NULL)
-			continue;	/* phrases never equal a token */
+		/* phrases never equal a token; one-word ones hold no space */
+		if (src->hashes[i] == 0 || (src->max_words > 1 &&
+		    strchr(e, ' ') != NULL))
+			continue;
 		if ((rc = insert(lex, e, strlen(e), src->hashes[i], arena_cap,
 		    &at)) != PHI_OK)
 			return rc;
@@ -470,13 +472,16 @@ px_lexicon_build(struct px_dict **lexp, struct px_dict *const *dicts,
     size_t n)
 {
 	struct px_dict *lex;
-	size_t i, total = 0, arena_cap = 0;
+	size_t i, total = 0, bytes = 1, arena_cap;
 	int rc = PHI_OK;
 
 	*lexp = NULL;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		total += dicts[i]->norder + (dicts[i]->prefix != NULL ?
 		    dicts[i]->prefix->norder : 0);
+		bytes += dicts[i]->arena_len + (dicts[i]->prefix != NULL ?
+		    dicts[i]->prefix->arena_len : 0);
+	}
 	if ((lex = px_dict_new("lexicon", NULL, NULL)) == NULL)
 		return PHI_ENOMEM;
 	lex->nslots = 16;
@@ -485,7 +490,13 @@ px_lexicon_build(struct px_dict **lexp, struct px_dict *const *dicts,
 	lex->hashes = px_calloc(lex->nslots, sizeof(*lex->hashes));
 	lex->offs = px_calloc(lex->nslots, sizeof(*lex->offs));
 	lex->vals = px_calloc(lex->nslots, sizeof(*lex->vals));
-	if (lex->hashes == NULL || lex->offs == NULL || lex->vals == NULL)
+	/* all the words fit: no regrowth */
+	arena_cap = bytes;
+	lex->arena = px_malloc(arena_cap);
+	lex->ordcap = total + 1;
+	lex->order = px_malloc(lex->ordcap * sizeof(*lex->order));
+	if (lex->hashes == NULL || lex->offs == NULL || lex->vals == NULL ||
+	    lex->arena == NULL || lex->order == NULL)
 		rc = PHI_ENOMEM;
 	for (i = 0; i < n && rc == PHI_OK; i++) {
 		rc = lexicon_add(lex, dicts[i], 1ULL << i, &arena_cap);
