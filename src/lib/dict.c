@@ -155,7 +155,7 @@ px_dict_set_value(struct px_dict *d, const char *s, size_t len, uint64_t v)
 }
 
 /* Add folded entry key of hash h (px_hash()); *at is its slot. */
-static int
+static inline int
 insert(struct px_dict *d, const char *key, size_t len, uint64_t h,
     size_t *arena_cap, size_t *at)
 {
