@@ -87,6 +87,22 @@ case_class(const char *s, size_t len)
 }
 
 /*
+ * Does the ' or - at text[i] join letters: O'Brien, Smith-Jones?  An 's
+ * ends a word, and between capitals a - is a separator of ALL CAPS notes
+ * (DAUGHTER-TAMSIN, AWARE-WILL WEAN).
+ */
+static int
+joins(const char *text, size_t len, size_t i)
+{
+	return i + 1 < len && (text[i] == '\'' || text[i] == '-') &&
+	    ascii_alpha((unsigned char)text[i + 1]) && !(text[i] == '\'' &&
+	    (text[i + 1] | 0x20) == 's' && (i + 2 >= len ||
+	    !ascii_alpha((unsigned char)text[i + 2]))) && !(text[i] == '-' &&
+	    ctype[(unsigned char)text[i - 1]] == C_UPPER &&
+	    ctype[(unsigned char)text[i + 1]] == C_UPPER);
+}
+
+/*
  * Fold, hash and class an ASCII word token in one pass: what px_fold(),
  * px_hash() and case_class() give for it, without their calls.
  */
@@ -147,13 +163,107 @@ px_first_token(const struct px_scratch *sc, size_t a)
 }
 
 /*
+ * Per ASCII byte, a count in the field of its class: the sum over a token
+ * (of at most 255 bytes) has its numbers of lower-case letters, capitals
+ * and digits, and one register holds what would take three.
+ */
+#define W_LOWER		0x1u
+#define W_UPPER		0x100u
+#define W_DIGIT		0x10000u
+#define W_LOWER_MASK	0xffu
+#define W_UPPER_MASK	0xff00u
+#define W_DIGIT_MASK	0xffff0000u
+
+#define L4	W_LOWER, W_LOWER, W_LOWER, W_LOWER
+#define U4	W_UPPER, W_UPPER, W_UPPER, W_UPPER
+#define D4	W_DIGIT, W_DIGIT, W_DIGIT, W_DIGIT
+static const uint32_t wt[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	D4, D4, W_DIGIT, W_DIGIT, 0, 0, 0, 0, 0, 0,
+	0, W_UPPER, W_UPPER, U4, U4, U4, U4, U4, U4,
+	0, 0, 0, 0, 0,
+	0, W_LOWER, W_LOWER, L4, L4, L4, L4, L4, L4,
+	0, 0, 0, 0, 0,
+};
+#undef L4
+#undef U4
+#undef D4
+
+/*
+ * Fold and hash the ASCII letters and digits at the start of s[0..n) into
+ * out, adding their classes to *accp; returns their number.  A capital's
+ * weight has the bit that folds it (0x100 >> 3 == 0x20).
+ */
+static size_t
+ascii_run(const unsigned char *s, size_t n, unsigned char *out,
+    uint64_t *hp, uint32_t *accp)
+{
+	uint64_t h = *hp;
+	uint32_t acc = *accp, w;
+	size_t k;
+
+	for (k = 0; k < n && (w = wt[s[k]]) != 0; k++) {
+		unsigned char c = (unsigned char)(s[k] | (w >> 3 & 0x20));
+
+		acc += w;
+		out[k] = c;
+		h = px_hash_step(h, c);
+	}
+	*hp = h;
+	*accp = acc;
+	return k;
+}
+
+/*
+ * The end of the word token that starts at text[i]: letters and digits,
+ * and ' or - inside a word.  *alpha is cleared when it has a digit,
+ * *ascii when it has a non-ASCII letter.
+ */
+static size_t
+token_end(const char *text, size_t len, size_t i, int *alpha, int *ascii)
+{
+	size_t n;
+
+	for (;;) {
+		unsigned seen = 0, x;
+
+		/* ASCII letters and digits first: most of the text */
+		while (i < len && (x = ctype[(unsigned char)text[i]]) != 0) {
+			seen |= x;
+			i++;
+		}
+		if (seen & C_DIGIT)
+			*alpha = 0;
+		if (i < len && (unsigned char)text[i] >= 0x80 &&
+		    (n = word_char(text, len, i, alpha)) != 0) {
+			*ascii = 0;
+			i += n;
+			continue;
+		}
+		if (joins(text, len, i)) {
+			i++;
+			continue;
+		}
+		return i;
+	}
+}
+
+/*
  * Split text[0..len) into tokens in sc->tok, folding alphabetic ones into
  * sc->fold.  Returns PHI_OK, PHI_ENOMEM or PHI_EUNICODE.
+ *
+ * An ASCII token is classed, folded and hashed in the one pass that finds
+ * its end, and only its fields are set: the text is read once, and the
+ * branch that ends a token is taken once.  A token with a non-ASCII letter
+ * goes back to its start and takes the general way (px_fold()).
  */
 int
 px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 {
-	size_t i = 0, n;
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0, start, k;
 	int rc;
 
 	sc->ntok = 0;
@@ -161,66 +271,80 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 	sc->looked = 0;
 	while (i < len) {
 		struct px_token *t;
-		size_t start;
-		int alpha = 1, ascii = 1;
+		unsigned char *out;
+		uint64_t h;
+		uint32_t acc;
+		unsigned x, up, caps;
+		int alpha = 1, ascii = 1, keep;
 
-		if ((unsigned char)text[i] < 0x80) {
-			if (ctype[(unsigned char)text[i]] == 0) {
-				i++;
-				continue;
-			}
-		} else if ((n = word_char(text, len, i, &alpha)) == 0) {
+		if ((x = ctype[p[i]]) == 0 && (p[i] < 0x80 ||
+		    word_char(text, len, i, &alpha) == 0)) {
 			i++;
 			continue;
 		}
 		start = i;
-		for (;;) {
-			unsigned seen = 0, x;
-
-			/* ASCII letters and digits first: most of the text */
-			while (i < len && (x = ctype[(unsigned char)text[i]])
-			    != 0) {
-				seen |= x;
-				i++;
-			}
-			if (seen & C_DIGIT)
-				alpha = 0;
-			if (i < len && (unsigned char)text[i] >= 0x80 &&
-			    (n = word_char(text, len, i, &alpha)) != 0) {
-				ascii = 0;
-				i += n;
-				continue;
-			}
-			/* ' or - joins letters: O'Brien, Smith-Jones; 's ends.
-			 * Between capitals a - is a separator of ALL CAPS
-			 * notes (DAUGHTER-TAMSIN, AWARE-WILL WEAN) */
-			if (i + 1 < len && (text[i] == '\'' ||
-			    text[i] == '-') && ascii_alpha((unsigned char)
-			    text[i + 1]) && !(text[i] == '\'' &&
-			    (text[i + 1] | 0x20) == 's' && (i + 2 >= len ||
-			    !ascii_alpha((unsigned char)text[i + 2]))) &&
-			    !(text[i] == '-' && ctype[(unsigned char)
-			    text[i - 1]] == C_UPPER && ctype[(unsigned char)
-			    text[i + 1]] == C_UPPER)) {
-				i++;
-				continue;
-			}
-			break;
-		}
 		if (sc->ntok == sc->tokcap && px_grow((void **)&sc->tok,
 		    &sc->tokcap, sc->ntok + 1, sizeof(*sc->tok)) != PHI_OK)
 			return PHI_ENOMEM;
+		/* room for the whole token, which the fast way folds before
+		 * it knows whether it keeps it, and for px_fold() */
+		if (sc->foldlen + (len - start) + TOKEN_MAX * 3 > sc->foldcap &&
+		    px_grow((void **)&sc->fold, &sc->foldcap, sc->foldlen +
+		    (len - start) + TOKEN_MAX * 3, 1) != PHI_OK)
+			return PHI_ENOMEM;
 		t = &sc->tok[sc->ntok++];
-		memset(t, 0, sizeof(*t));
 		t->start = start;
+		t->dmask = 0;
+		t->tidx = 0;
+		if (x == 0)
+			goto general;
+		out = (unsigned char *)sc->fold + sc->foldlen;
+		h = PX_HASH_START;
+		acc = 0;
+		for (;;) {
+			i += ascii_run(p + i, len - i, out + (i - start), &h,
+			    &acc);
+			if (i < len && p[i] >= 0x80) {
+				if (word_char(text, len, i, &alpha) != 0)
+					goto general;
+				break;
+			}
+			if (i + 1 >= len || (p[i] != '\'' && p[i] != '-') ||
+			    !joins(text, len, i))
+				break;
+			out[i - start] = p[i];
+			h = px_hash_step(h, p[i]);
+			i++;
+		}
+		t->end = i;
+		if (i - start > 255)	/* the counts may have overflowed */
+			for (acc = 0, k = start; k < i; k++)
+				acc |= wt[p[k]] & W_DIGIT;
+		t->alpha = (acc & W_DIGIT_MASK) == 0;
+		/* without branches: words and the case of their first letter
+		 * come in no order a predictor learns */
+		up = (wt[p[start]] & W_UPPER) != 0;
+		caps = up & ((acc & W_LOWER_MASK) == 0) & ((acc &
+		    W_UPPER_MASK) >= 2 * W_UPPER);
+		keep = t->alpha && i - start <= TOKEN_MAX;
+		t->hash = keep ? (h != 0 ? h : 1) : 0;
+		t->foff = keep ? (uint32_t)sc->foldlen : 0;
+		t->flen = keep ? (uint16_t)(i - start) : 0;
+		/* PX_CASE_LOWER, _TITLE, _UPPER are 1, 2, 4 */
+		t->cls = keep ? (uint8_t)(PX_CASE_LOWER << (up + caps)) : 0;
+		sc->foldlen += keep ? i - start : 0;
+		continue;
+general:
+		alpha = 1;
+		i = token_end(text, len, start, &alpha, &ascii);
 		t->end = i;
 		t->alpha = (uint8_t)alpha;
+		t->hash = 0;
+		t->foff = 0;
+		t->flen = 0;
+		t->cls = 0;
 		if (!alpha || i - start > TOKEN_MAX)
 			continue;
-		if (sc->foldlen + TOKEN_MAX * 3 > sc->foldcap &&
-		    px_grow((void **)&sc->fold, &sc->foldcap, sc->foldlen +
-		    TOKEN_MAX * 3, 1) != PHI_OK)
-			return PHI_ENOMEM;
 		t->foff = (uint32_t)sc->foldlen;
 		if (ascii) {
 			ascii_token(t, text + start, i - start, sc->fold +
@@ -230,16 +354,16 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 		}
 		t->cls = case_class(text + start, i - start);
 		rc = px_fold(text + start, i - start, sc->fold + sc->foldlen,
-		    TOKEN_MAX * 3, &n);
+		    TOKEN_MAX * 3, &k);
 		if (rc == PHI_ELIMIT) {
 			t->alpha = 0;
 			continue;
 		}
 		if (rc != PHI_OK)
 			return rc;
-		t->flen = (uint16_t)n;
-		t->hash = px_hash(sc->fold + sc->foldlen, n);
-		sc->foldlen += n;
+		t->flen = (uint16_t)k;
+		t->hash = px_hash(sc->fold + sc->foldlen, k);
+		sc->foldlen += k;
 	}
 	return token_blocks(sc, len);
 }
