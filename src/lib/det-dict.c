@@ -252,7 +252,7 @@ token_end(const char *text, size_t len, size_t i, int *alpha, int *ascii)
 
 /*
  * Split text[0..len) into tokens in sc->tok, folding alphabetic ones into
- * sc->fold.  Returns PHI_OK, PHI_ENOMEM or PHI_EUNICODE.
+ * sc->fold.  Returns PHI_OK, PHI_ENOMEM, PHI_ELIMIT or PHI_EUNICODE.
  *
  * An ASCII token is classed, folded and hashed in the one pass that finds
  * its end, and only its fields are set: the text is read once, and the
@@ -269,6 +269,8 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 	sc->ntok = 0;
 	sc->foldlen = 0;
 	sc->looked = 0;
+	if (len > UINT32_MAX)		/* token offsets are 32-bit */
+		return PHI_ELIMIT;
 	while (i < len) {
 		struct px_token *t;
 		unsigned char *out;
@@ -293,7 +295,7 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 		    (len - start) + TOKEN_MAX * 3, 1) != PHI_OK)
 			return PHI_ENOMEM;
 		t = &sc->tok[sc->ntok++];
-		t->start = start;
+		t->start = (uint32_t)start;
 		t->dmask = 0;
 		t->tidx = 0;
 		if (x == 0)
@@ -316,7 +318,7 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 			h = px_hash_step(h, p[i]);
 			i++;
 		}
-		t->end = i;
+		t->end = (uint32_t)i;
 		if (i - start > 255)	/* the counts may have overflowed */
 			for (acc = 0, k = start; k < i; k++)
 				acc |= wt[p[k]] & W_DIGIT;
@@ -337,7 +339,7 @@ px_tokenize(struct px_scratch *sc, const char *text, size_t len)
 general:
 		alpha = 1;
 		i = token_end(text, len, start, &alpha, &ascii);
-		t->end = i;
+		t->end = (uint32_t)i;
 		t->alpha = (uint8_t)alpha;
 		t->hash = 0;
 		t->foff = 0;

@@ -515,8 +515,10 @@ struct px_findings {
 
 /* A token of the unit: letters, digits, internal ' and -. */
 struct px_token {
-	size_t start;
-	size_t end;
+	uint32_t start;			/* a unit is far below 4 GiB: 40 bytes
+					   a token, not 48, for the rules that
+					   walk the tokens */
+	uint32_t end;
 	uint64_t hash;			/* of the folded form */
 	uint64_t dmask;			/* lexicon value: the dictionaries
 					   that hold it (bit i), whose phrases
