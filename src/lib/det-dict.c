@@ -13,6 +13,12 @@
 /* Longest token folded; longer runs of letters are not names. */
 #define TOKEN_MAX	64
 
+/* A candidate's class byte (sc->candcls): PX_CASE_* in bits 0-2, its
+ * length up to 15 in bits 3-6, 0x80 when it starts a phrase. */
+#define CAND_LEN(n)	((n) < 15 ? (n) << 3 : 15 << 3)
+#define CAND_LEN_OF(b)	((b) >> 3 & 15)
+#define CAND_PHRASE	0x80
+
 /* ASCII classes: a table load per byte instead of range tests. */
 #define C_LOWER	1
 #define C_UPPER	2
@@ -430,7 +436,8 @@ px_look_up(const struct phi_engine *eng, struct px_scratch *sc)
 			size_t l = (size_t)eng->dict_list[di];
 
 			sc->candcls[l * sc->ntok + sc->ncand[l]] = (uint8_t)
-			    (t->cls | ((t->dmask >> (32 + di) & 1) << 7));
+			    (t->cls | CAND_LEN(t->end - t->start) |
+			    ((t->dmask >> (32 + di) & 1) << 7));
 			sc->cand[l * sc->ntok + sc->ncand[l]++] = (uint32_t)i;
 		}
 	}
@@ -597,18 +604,24 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 {
 	const struct px_dict *d = eng->spec.dicts[r->dict_idx];
 	const uint32_t *list = NULL;
-	const uint8_t *cls = NULL;
+	const uint8_t *cls = NULL, *memo = NULL;
 	size_t c, i, n_i, next = 0, ito = sc->ntok;
+	int phrases, min_len;
 
 	if (!sc->looked && px_look_up(eng, sc) != PHI_OK)
 		return PHI_ENOMEM;
 	/* a token in neither the dictionary nor its phrase starts cannot
 	 * start a finding: visit the listed tokens only */
 	n_i = sc->ntok;
+	phrases = d->max_words >= 2;
+	/* a length of 15 in the class byte is 15 or more */
+	min_len = r->min_len <= 15 ? r->min_len : 15;
 	if (r->dict_idx < 32 && eng->dict_list[r->dict_idx] >= 0) {
 		list = sc->cand + (size_t)eng->dict_list[r->dict_idx] *
 		    sc->ntok;
 		cls = sc->candcls + (size_t)eng->dict_list[r->dict_idx] *
+		    sc->ntok;
+		memo = sc->ngrams + (size_t)eng->dict_list[r->dict_idx] *
 		    sc->ntok;
 		n_i = sc->ncand[eng->dict_list[r->dict_idx]];
 		/* the first token starting at or after to */
@@ -628,25 +641,34 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 		if (i < next)
 			continue;
 		if (cls != NULL) {
-			/* listed tokens are words; their case class and
-			 * phrase start are beside the list, so most are
-			 * turned down without reading the token */
+			/* listed tokens are words that start before to; their
+			 * case class, length and phrase start are beside the
+			 * list, and what ngram() knew of them in memo, so
+			 * most are turned down without reading the token */
 			if (i >= ito)
 				break;
-			if (!(cls[c] & r->cases) && (d->max_words < 2 ||
-			    !(cls[c] & 0x80)))
+			if (CAND_LEN_OF(cls[c]) < min_len)
+				continue;
+			/* a token of the wrong case can only start a
+			 * phrase ("van Dyke"), and phrase starts are few */
+			if (!(cls[c] & r->cases) && (!phrases ||
+			    !(cls[c] & CAND_PHRASE) || (memo[i] != 0 &&
+			    memo[i] < 3)))
 				continue;
 		}
 		t = &sc->tok[i];
-		if (t->start >= to)
-			break;
-		if (!t->alpha || t->flen == 0 ||
-		    (int)(t->end - t->start) < r->min_len)
-			continue;
-		/* the cheap test first: a token of the wrong case can only
-		 * start a phrase ("van Dyke"), and phrase starts are few */
-		if (!(t->cls & r->cases) && (d->max_words < 2 ||
-		    !tok_prefix(eng, sc, t, r->dict_idx)))
+		if (cls == NULL) {
+			if (t->start >= to)
+				break;
+			if (!t->alpha || t->flen == 0 ||
+			    (int)(t->end - t->start) < r->min_len)
+				continue;
+			/* the cheap test first, as above */
+			if (!(t->cls & r->cases) && (!phrases ||
+			    !tok_prefix(eng, sc, t, r->dict_idx)))
+				continue;
+		} else if (r->min_len > 15 && (int)(t->end - t->start) <
+		    r->min_len)
 			continue;
 		if ((n = ngram(eng, r->dict_idx, sc, text, i)) == 0)
 			continue;
