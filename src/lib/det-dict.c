@@ -480,6 +480,27 @@ px_tok_in_any(const struct phi_engine *eng, const int *idx, size_t n,
 	return 0;
 }
 
+/*
+ * The lexicon bits of dictionaries idx[0..n): a token's dmask answers for
+ * them with one test.  *far is set when one of them is not in the lexicon
+ * (px_tok_in_any() must ask it).
+ */
+static uint64_t
+lexicon_bits(const int *idx, size_t n, int *far)
+{
+	uint64_t m = 0;
+	size_t i;
+
+	*far = 0;
+	for (i = 0; i < n; i++) {
+		if (idx[i] < 32)
+			m |= 1ULL << idx[i];
+		else
+			*far = 1;
+	}
+	return m;
+}
+
 /* Only 1 to 3 blanks between offsets a and b (words of one name)? */
 int
 px_blank_between(const char *text, size_t a, size_t b)
@@ -606,13 +627,16 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 	const uint32_t *list = NULL;
 	const uint8_t *cls = NULL, *memo = NULL;
 	size_t c, i, n_i, next = 0, ito = sc->ntok;
-	int phrases, min_len;
+	uint64_t excl, ambig;
+	int phrases, min_len, excl_far, ambig_far;
 
 	if (!sc->looked && px_look_up(eng, sc) != PHI_OK)
 		return PHI_ENOMEM;
 	/* a token in neither the dictionary nor its phrase starts cannot
 	 * start a finding: visit the listed tokens only */
 	n_i = sc->ntok;
+	excl = lexicon_bits(r->exclude_idx, r->nexclude, &excl_far);
+	ambig = lexicon_bits(r->ambiguous_idx, r->nambiguous, &ambig_far);
 	phrases = d->max_words >= 2;
 	/* a length of 15 in the class byte is 15 or more */
 	min_len = r->min_len <= 15 ? r->min_len : 15;
@@ -682,11 +706,12 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 		if (e <= from)
 			continue;
 		/* excluded words first; ambiguous are the others listed */
-		if (n == 1 && px_tok_in_any(eng, r->exclude_idx, r->nexclude,
-		    sc, t))
+		if (n == 1 && ((t->dmask & excl) != 0 || (excl_far &&
+		    px_tok_in_any(eng, r->exclude_idx, r->nexclude, sc, t))))
 			continue;
-		amb = n == 1 && px_tok_in_any(eng, r->ambiguous_idx,
-		    r->nambiguous, sc, t);
+		amb = n == 1 && ((t->dmask & ambig) != 0 || (ambig_far &&
+		    px_tok_in_any(eng, r->ambiguous_idx, r->nambiguous, sc,
+		    t)));
 		score = px_context_score(r, sc, amb ? r->ambiguous_score :
 		    r->score, text, len, s, e);
 		if (score < 0)
