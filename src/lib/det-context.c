@@ -176,7 +176,6 @@ entry_at(const struct px_dict *d, const struct px_scratch *sc,
     const char *text, size_t k, size_t limit)
 {
 	const struct px_token *t = &sc->tok[k];
-	char key[PX_DICT_ENTRY_MAX * 4];
 	size_t klen, m, g;
 	uint64_t h;
 
@@ -187,23 +186,23 @@ entry_at(const struct px_dict *d, const struct px_scratch *sc,
 	if (d->max_words < 2 || !px_dict_has(d->prefix, t->hash, sc->fold +
 	    t->foff, t->flen))
 		return 0;
+	/* FNV-1a streams on from the token's hash; the key is built only
+	 * when the filter lets a phrase through */
 	klen = t->flen;
-	memcpy(key, sc->fold + t->foff, klen);
-	h = px_hash_more(PX_HASH_START, key, klen);
+	h = px_tok_hash_state(sc, t);
 	for (m = 1; m < (size_t)d->max_words && k + m < sc->ntok; m++) {
 		const struct px_token *u = &sc->tok[k + m];
 
 		if (u->flen == 0 || u->end > limit || klen + u->flen + 1 >=
-		    sizeof(key))
+		    PX_DICT_ENTRY_MAX * 4)
 			return 0;
 		for (g = sc->tok[k + m - 1].end; g < u->start; g++)
 			if (text[g] != ' ' && text[g] != '\t')
 				return 0;
-		key[klen++] = ' ';
-		memcpy(key + klen, sc->fold + u->foff, u->flen);
-		h = px_hash_more(h, key + klen - 1, u->flen + 1);
-		klen += u->flen;
-		if (px_dict_has(d, h != 0 ? h : 1, key, klen))
+		h = px_hash_step(h, ' ');
+		h = px_hash_more(h, sc->fold + u->foff, u->flen);
+		klen += u->flen + 1;
+		if (px_tok_phrase_in(d, sc, k, m + 1, h))
 			return 1;
 	}
 	return 0;

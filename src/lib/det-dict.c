@@ -516,6 +516,43 @@ px_blank_between(const char *text, size_t a, size_t b)
 }
 
 /*
+ * The FNV-1a state after token t's folded form, which px_hash() maps from
+ * 0 to 1: t->hash is that state but when it is 1.
+ */
+uint64_t
+px_tok_hash_state(const struct px_scratch *sc, const struct px_token *t)
+{
+	if (t->hash != 1)
+		return t->hash;
+	return px_hash_more(PX_HASH_START, sc->fold + t->foff, t->flen);
+}
+
+/*
+ * Is the phrase of tokens i..i+n-1 (folded, one space between words) of
+ * hash h in d?  The key is built only when the filter lets it through.
+ */
+int
+px_tok_phrase_in(const struct px_dict *d, const struct px_scratch *sc,
+    size_t i, size_t n, uint64_t h)
+{
+	char key[PX_DICT_ENTRY_MAX * 4];
+	size_t klen = 0, k;
+
+	h = h != 0 ? h : 1;
+	if (!px_dict_maybe(d, h))
+		return 0;
+	for (k = i; k < i + n; k++) {
+		const struct px_token *t = &sc->tok[k];
+
+		if (k > i)
+			key[klen++] = ' ';
+		memcpy(key + klen, sc->fold + t->foff, t->flen);
+		klen += t->flen;
+	}
+	return px_dict_has(d, h, key, klen);
+}
+
+/*
  * Look up tokens i.. as an n-gram: returns the number of tokens of the
  * longest entry of d starting at token i, or 0.
  */
@@ -524,7 +561,6 @@ ngram_at(const struct phi_engine *eng, int di, struct px_scratch *sc,
     const char *text, size_t i)
 {
 	const struct px_dict *d = eng->spec.dicts[di];
-	char key[PX_DICT_ENTRY_MAX * 4];
 	size_t klen, k;
 	uint64_t h;
 	int best = 0;
@@ -533,23 +569,22 @@ ngram_at(const struct phi_engine *eng, int di, struct px_scratch *sc,
 		return 0;
 	if (d->max_words >= 2 && tok_prefix(eng, sc, &sc->tok[i], di)) {
 		/* grow the phrase a word at a time, hashing incrementally
-		 * (FNV-1a streams), and keep the longest entry found */
+		 * (FNV-1a streams) from the token's own hash, and keep the
+		 * longest entry found */
 		klen = sc->tok[i].flen;
-		memcpy(key, sc->fold + sc->tok[i].foff, klen);
-		h = px_hash_more(PX_HASH_START, key, klen);
+		h = px_tok_hash_state(sc, &sc->tok[i]);
 		for (k = 1; k < (size_t)d->max_words && i + k < sc->ntok;
 		    k++) {
 			const struct px_token *t = &sc->tok[i + k];
 
 			if (!t->alpha || t->flen == 0 || klen + t->flen + 1 >=
-			    sizeof(key) || !px_blank_between(text,
+			    PX_DICT_ENTRY_MAX * 4 || !px_blank_between(text,
 			    sc->tok[i + k - 1].end, t->start))
 				break;
-			key[klen++] = ' ';
-			memcpy(key + klen, sc->fold + t->foff, t->flen);
-			h = px_hash_more(h, key + klen - 1, t->flen + 1);
-			klen += t->flen;
-			if (px_dict_has(d, h != 0 ? h : 1, key, klen))
+			h = px_hash_step(h, ' ');
+			h = px_hash_more(h, sc->fold + t->foff, t->flen);
+			klen += t->flen + 1;
+			if (px_tok_phrase_in(d, sc, i, k + 1, h))
 				best = (int)k + 1;
 		}
 		if (best > 0)

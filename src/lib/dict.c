@@ -125,6 +125,19 @@ slot(const struct px_dict *d, uint64_t h, const char *s, size_t len)
 	return -1;
 }
 
+/*
+ * May an entry of hash h be in d?  0 is sure, from the filter alone: a
+ * caller that must build a key to ask px_dict_has() builds it only when
+ * this says 1.
+ */
+int
+px_dict_maybe(const struct px_dict *d, uint64_t h)
+{
+	if (d == NULL || d->nslots == 0)
+		return 0;
+	return d->bloom == NULL || bloom_maybe(d, h);
+}
+
 int
 px_dict_has(const struct px_dict *d, uint64_t h, const char *s, size_t len)
 {

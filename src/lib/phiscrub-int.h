@@ -607,6 +607,7 @@ int	 px_dict_load(struct px_dict *, const char *, size_t,
 	    struct phi_error *);
 void	 px_dict_free(struct px_dict *);
 int	 px_dict_has(const struct px_dict *, uint64_t, const char *, size_t);
+int	 px_dict_maybe(const struct px_dict *, uint64_t);
 uint64_t px_dict_value(const struct px_dict *, uint64_t, const char *,
 	    size_t);
 int	 px_dict_set_value(struct px_dict *, const char *, size_t, uint64_t);
@@ -695,6 +696,10 @@ int	 px_dict_exclude(const struct phi_engine *, struct px_scratch *,
 	    struct px_findings *);
 int	 px_tok_in_any(const struct phi_engine *, const int *, size_t,
 	    const struct px_scratch *, const struct px_token *);
+uint64_t px_tok_hash_state(const struct px_scratch *,
+	    const struct px_token *);
+int	 px_tok_phrase_in(const struct px_dict *, const struct px_scratch *,
+	    size_t, size_t, uint64_t);
 
 /* propagate.c */
 struct px_prop;
