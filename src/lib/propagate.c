@@ -78,14 +78,19 @@ prop_rule(const struct phi_engine *eng, const struct px_finding *f)
 }
 
 /* May token t be propagated: long enough and in no exclude dictionary?
- * The lexicon bits of the token answer for the first 32 dictionaries. */
+ * The lexicon bits of the token answer for the first 32 dictionaries;
+ * the others are asked by eligible_far(). */
+static inline int
+eligible(const struct phi_engine *eng, const struct px_token *t)
+{
+	return t->alpha && t->flen >= (size_t)eng->spec.prop_min &&
+	    t->flen <= WORD_MAX && (t->dmask & eng->prop_excl_mask) == 0;
+}
+
 static int
-eligible(const struct phi_engine *eng, const struct px_scratch *sc,
+eligible_far(const struct phi_engine *eng, const struct px_scratch *sc,
     const struct px_token *t)
 {
-	if (!t->alpha || t->flen < (size_t)eng->spec.prop_min ||
-	    t->flen > WORD_MAX || (t->dmask & eng->prop_excl_mask) != 0)
-		return 0;
 	return !eng->prop_excl_far || !px_tok_in_any(eng, eng->prop_excl_idx,
 	    eng->spec.nprop_excl, sc, t);
 }
@@ -121,7 +126,7 @@ px_prop_run(const struct phi_engine *eng, struct px_prop **pp,
 			const struct px_token *t = &sc->tok[k];
 			size_t j;
 
-			if (!eligible(eng, sc, t))
+			if (!eligible(eng, t) || !eligible_far(eng, sc, t))
 				continue;
 			if (p == NULL && (p = *pp = px_prop_new()) == NULL)
 				return PHI_ENOMEM;
@@ -141,10 +146,11 @@ px_prop_run(const struct phi_engine *eng, struct px_prop **pp,
 		const struct px_token *t = &sc->tok[k];
 		size_t j;
 
-		if (!eligible(eng, sc, t))
+		if (!eligible(eng, t))
 			continue;
+		/* the set before the far dictionaries: most words miss */
 		j = slot_of(p, key_of(t));
-		if (p->h[j] == 0)
+		if (p->h[j] == 0 || !eligible_far(eng, sc, t))
 			continue;
 		while (c < nfs && fs->v[c].end <= t->start)
 			c++;
