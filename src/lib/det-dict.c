@@ -653,6 +653,42 @@ name_gap(const char *text, size_t a, size_t b, size_t prev_len)
 	return px_blank_between(text, a, b);
 }
 
+/*
+ * Candidates c0.. of a rule (SIFT_MAX at most, to n) sifted into pick,
+ * without branches: their case class, length and phrase start are beside
+ * the list, and what ngram() knew of them in memo.  Most are turned down
+ * so, without reading their token, and whether one is comes in no order a
+ * branch predictor learns.  A token of the wrong case can only start a
+ * phrase ("van Dyke"), and phrase starts are few.  Without a list (cls
+ * NULL), every token is a candidate.  Returns the number picked.
+ */
+#define SIFT_MAX	256
+
+static size_t
+sift(const uint32_t *list, const uint8_t *cls, const uint8_t *memo,
+    size_t c0, size_t n, unsigned cases, int phrases, int min_len,
+    uint32_t *pick)
+{
+	size_t c, np = 0;
+
+	for (c = c0; c < n && c - c0 < SIFT_MAX; c++) {
+		unsigned k, m;
+
+		pick[np] = (uint32_t)c;
+		if (cls == NULL) {
+			np++;
+			continue;
+		}
+		k = cls[c];
+		m = memo[list[c]];
+		/* m is ngram() + 1, or 0 while not known */
+		np += (CAND_LEN_OF(k) >= (unsigned)min_len) &
+		    (((k & cases) != 0) | ((unsigned)phrases & k >> 7 &
+		    !(m - 1 < 2)));
+	}
+	return np;
+}
+
 int
 px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
     struct px_scratch *sc, const char *text, size_t len, size_t from,
@@ -661,7 +697,8 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 	const struct px_dict *d = eng->spec.dicts[r->dict_idx];
 	const uint32_t *list = NULL;
 	const uint8_t *cls = NULL, *memo = NULL;
-	size_t c, i, n_i, next = 0, ito = sc->ntok;
+	uint32_t pick[SIFT_MAX];
+	size_t c, q, np, i, n_i, next = 0, ito = sc->ntok;
 	uint64_t excl, ambig;
 	int phrases, min_len, excl_far, ambig_far;
 
@@ -690,31 +727,40 @@ px_dict_run(const struct phi_engine *eng, const struct px_rule *r,
 				ito++;
 		}
 	}
-	for (c = 0; c < n_i; c++) {
+	/* the listed tokens that start before to: the list is in text
+	 * order */
+	if (list != NULL) {
+		size_t lo = 0, hi = n_i;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (list[mid] < ito)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		n_i = lo;
+	}
+	for (c = q = np = 0;;) {
 		struct px_token *t;
 		size_t s, e, j, last;
 		double score;
 		int n, amb;
 
-		i = list != NULL ? list[c] : c;
+		if (q == np) {
+			if (c == n_i)
+				break;
+			np = sift(list, cls, memo, c, n_i, (unsigned)r->cases,
+			    phrases, min_len, pick);
+			c += n_i - c < SIFT_MAX ? n_i - c : SIFT_MAX;
+			q = 0;
+			continue;
+		}
+		i = list != NULL ? list[pick[q]] : pick[q];
+		q++;
 		if (i < next)
 			continue;
-		if (cls != NULL) {
-			/* listed tokens are words that start before to; their
-			 * case class, length and phrase start are beside the
-			 * list, and what ngram() knew of them in memo, so
-			 * most are turned down without reading the token */
-			if (i >= ito)
-				break;
-			if (CAND_LEN_OF(cls[c]) < min_len)
-				continue;
-			/* a token of the wrong case can only start a
-			 * phrase ("van Dyke"), and phrase starts are few */
-			if (!(cls[c] & r->cases) && (!phrases ||
-			    !(cls[c] & CAND_PHRASE) || (memo[i] != 0 &&
-			    memo[i] < 3)))
-				continue;
-		}
 		t = &sc->tok[i];
 		if (cls == NULL) {
 			if (t->start >= to)
