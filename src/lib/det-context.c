@@ -179,12 +179,14 @@ entry_at(const struct px_dict *d, const struct px_scratch *sc,
 	size_t klen, m, g;
 	uint64_t h;
 
+	/* the filters first, inline: most tokens are in neither */
 	if (t->flen == 0)
 		return 0;
-	if (px_dict_has(d, t->hash, sc->fold + t->foff, t->flen))
-		return 1;
-	if (d->max_words < 2 || !px_dict_has(d->prefix, t->hash, sc->fold +
+	if (px_dict_maybe(d, t->hash) && px_dict_has(d, t->hash, sc->fold +
 	    t->foff, t->flen))
+		return 1;
+	if (d->max_words < 2 || !px_dict_maybe(d->prefix, t->hash) ||
+	    !px_dict_has(d->prefix, t->hash, sc->fold + t->foff, t->flen))
 		return 0;
 	/* FNV-1a streams on from the token's hash; the key is built only
 	 * when the filter lets a phrase through */

@@ -65,20 +65,6 @@ px_dict_free(struct px_dict *d)
 	px_free(d);
 }
 
-/*
- * Two bits per entry in a Bloom filter of at least 8 bits per entry: most
- * tokens are in no dictionary, and the filter (L2-resident) answers them
- * without touching the table, whose probes miss the cache.
- */
-static int
-bloom_maybe(const struct px_dict *d, uint64_t h)
-{
-	uint64_t a = (h >> 7) & d->bloom_mask, b = (h >> 37) & d->bloom_mask;
-
-	return (d->bloom[a >> 6] >> (a & 63) & 1) &&
-	    (d->bloom[b >> 6] >> (b & 63) & 1);
-}
-
 static int
 bloom_build(struct px_dict *d)
 {
@@ -108,9 +94,7 @@ slot(const struct px_dict *d, uint64_t h, const char *s, size_t len)
 {
 	size_t mask, i;
 
-	if (d == NULL || d->nslots == 0)
-		return -1;
-	if (d->bloom != NULL && !bloom_maybe(d, h))
+	if (!px_dict_maybe(d, h))
 		return -1;
 	mask = d->nslots - 1;
 	for (i = (size_t)h & mask; d->hashes[i] != 0; i = (i + 1) & mask) {
@@ -123,19 +107,6 @@ slot(const struct px_dict *d, uint64_t h, const char *s, size_t len)
 			return (long)i;
 	}
 	return -1;
-}
-
-/*
- * May an entry of hash h be in d?  0 is sure, from the filter alone: a
- * caller that must build a key to ask px_dict_has() builds it only when
- * this says 1.
- */
-int
-px_dict_maybe(const struct px_dict *d, uint64_t h)
-{
-	if (d == NULL || d->nslots == 0)
-		return 0;
-	return d->bloom == NULL || bloom_maybe(d, h);
 }
 
 int

@@ -607,13 +607,34 @@ int	 px_dict_load(struct px_dict *, const char *, size_t,
 	    struct phi_error *);
 void	 px_dict_free(struct px_dict *);
 int	 px_dict_has(const struct px_dict *, uint64_t, const char *, size_t);
-int	 px_dict_maybe(const struct px_dict *, uint64_t);
 uint64_t px_dict_value(const struct px_dict *, uint64_t, const char *,
 	    size_t);
 int	 px_dict_set_value(struct px_dict *, const char *, size_t, uint64_t);
 uint64_t px_hash(const char *, size_t);
 int	 px_lexicon_build(struct px_dict **, struct px_dict *const *, size_t);
 uint64_t px_hash_more(uint64_t, const char *, size_t);
+
+/*
+ * May an entry of hash h be in d?  0 is sure.  Two bits per entry in a
+ * Bloom filter of at least 8 bits per entry (dict.c): most tokens are in
+ * no dictionary, and the filter (L2-resident) answers them without
+ * touching the table, whose probes miss the cache.  Inline, for callers
+ * that probe many tokens, and before building a phrase's key.
+ */
+static inline int
+px_dict_maybe(const struct px_dict *d, uint64_t h)
+{
+	uint64_t a, b;
+
+	if (d == NULL || d->nslots == 0)
+		return 0;
+	if (d->bloom == NULL)
+		return 1;
+	a = (h >> 7) & d->bloom_mask;
+	b = (h >> 37) & d->bloom_mask;
+	return (d->bloom[a >> 6] >> (a & 63) & 1) &&
+	    (d->bloom[b >> 6] >> (b & 63) & 1);
+}
 
 /* px_hash() is FNV-1a from PX_HASH_START, a byte at a time: loops that
  * fold and hash in one pass use this step. */
