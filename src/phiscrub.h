@@ -177,7 +177,10 @@ void phi_config_set_shift_range(struct phi_config *cfg, int days);
 
 /**
  * phi_engine_create() - compile @cfg (which stays the caller's).  With no
- * pack added, the built-in "safe-harbor" pack is used.
+ * pack added, the built-in "safe-harbor" pack is used.  The first engine
+ * of a configuration takes the packs as they were parsed when added (a
+ * pack file changed since is not read again); later engines parse the
+ * packs again.  Engines may be created from one configuration in parallel.
  * Returns PHI_OK, PHI_EPACK or PHI_ENOMEM.  The caller owns *@eng.
  */
 int phi_engine_create(const struct phi_config *cfg, struct phi_engine **eng,
