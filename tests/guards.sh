@@ -8,7 +8,7 @@
 # rather than by a lost finding.
 set -u
 PHISCRUB=${PHISCRUB:-./phiscrub}
-srcdir=${srcdir:-.}
+srcdir=$(cd "${srcdir:-.}" && pwd) || exit 1	# absolute: dict/ is linked
 T=$(mktemp -d "${TMPDIR:-/tmp}/phiscrub-guards.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 fails=0 t=0
