@@ -145,30 +145,21 @@ px_regex_compile(struct px_rule *r, int jit, struct phi_error *err)
 }
 
 /*
- * One match attempt of r at or after off (exactly at off for a triggered,
- * anchored rule).  Adds the finding when it touches [from, to) and passes
- * validators and context.  *next is where to search next; returns PHI_OK,
- * 1 for no match, or the status of a failed match.
+ * After a match call that returned rc: adds the finding when it touches
+ * [from, to) and passes validators and context.  *next is where to search
+ * next; returns PHI_OK, 1 for no match, or the status of a failed match.
+ * Apart from match_once(), as few calls match.
  */
 static int
-match_once(const struct px_rule *r, struct px_scratch *sc, const char *text,
-    size_t len, size_t off, size_t from, size_t to, struct px_findings *fs,
-    size_t *next)
+matched(const struct px_rule *r, struct px_scratch *sc, int rc,
+    const char *text, size_t len, size_t off, size_t from, size_t to,
+    struct px_findings *fs, size_t *next)
 {
 	PCRE2_SIZE *ov;
 	size_t s, e;
 	double score;
-	int rc, st;
+	int st;
 
-	/* JIT code is entered directly: pcre2_match() would only check
-	 * arguments that are valid here (no options, off <= len, and no UTF
-	 * check with PCRE2_MATCH_INVALID_UTF) before calling it */
-	if (r->jitted)
-		rc = pcre2_jit_match(r->re, (PCRE2_SPTR)text, len, off, 0,
-		    sc->md, sc->mctx);
-	else
-		rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, off, 0,
-		    sc->md, sc->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 1;
 	if ((st = px_regex_status(rc)) != PHI_OK)
@@ -197,6 +188,32 @@ match_once(const struct px_rule *r, struct px_scratch *sc, const char *text,
 			return PHI_ENOMEM;
 	}
 	return PHI_OK;
+}
+
+/*
+ * One match attempt of r at or after off (exactly at off for a triggered,
+ * anchored rule); see matched().  Inline: most calls do not match, and
+ * then this is all there is to them.
+ */
+static inline int
+match_once(const struct px_rule *r, struct px_scratch *sc, const char *text,
+    size_t len, size_t off, size_t from, size_t to, struct px_findings *fs,
+    size_t *next)
+{
+	int rc;
+
+	/* JIT code is entered directly: pcre2_match() would only check
+	 * arguments that are valid here (no options, off <= len, and no UTF
+	 * check with PCRE2_MATCH_INVALID_UTF) before calling it */
+	if (r->jitted)
+		rc = pcre2_jit_match(r->re, (PCRE2_SPTR)text, len, off, 0,
+		    sc->md, sc->mctx);
+	else
+		rc = pcre2_match(r->re, (PCRE2_SPTR)text, len, off, 0,
+		    sc->md, sc->mctx);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 1;
+	return matched(r, sc, rc, text, len, off, from, to, fs, next);
 }
 
 /* Does r's guard pass at off: a run of guard_run bytes, then a guard_then
@@ -396,6 +413,13 @@ px_trigger_table(struct phi_engine *eng)
 					    c], b);
 		}
 	}
+	/* a word starts with no digit: row 0; rules tested one by one
+	 * may fire anywhere */
+	for (c = 0; c < 257; c++)
+		for (b = 0; b < PX_TMASK_WORDS; b++)
+			if ((eng->trig_ok[c].w[b] | eng->trig_slow.w[b]) &
+			    eng->trig_any.w[b])
+				eng->trig_any_next[c] = 1;
 	return PHI_OK;
 }
 
@@ -479,6 +503,14 @@ near_ok(const struct px_rule *r, const char *text, size_t len, size_t off)
 	return 0;
 }
 
+/* What the attempt loop keeps per triggered rule. */
+struct trig_run {
+	size_t last[PX_TRIGGER_RULES_MAX];	/* rule b's next start: its
+						   matches do not overlap */
+	size_t lo[PX_TRIGGER_RULES_MAX];	/* tokens lo..hi-1 start no */
+	size_t hi[PX_TRIGGER_RULES_MAX];	/* match of trigger-back b */
+};
+
 /*
  * Triggered rules: the pattern is compiled anchored and tried only at the
  * start of tokens that are trigger words (or start with a digit), found by
@@ -490,45 +522,36 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
     const char *text, size_t len, size_t from, size_t to,
     struct px_findings *fs)
 {
-	size_t last[PX_TRIGGER_RULES_MAX], i, next;
-	size_t lo[PX_TRIGGER_RULES_MAX], hi[PX_TRIGGER_RULES_MAX];
+	struct trig_run tr;
+	size_t i, next, ntrig = (size_t)eng->ntrig;
 	struct px_tmask bits, fired, guarded;
 	const struct px_tmask *first, *prev;
-	uint64_t any, slow;
+	uint64_t any;
 	int rc, b, w, digit, every;
 
 	if (!sc->looked && (rc = px_look_up(eng, sc)) != PHI_OK)
 		return rc;
-	memset(last, 0, sizeof(last));
-	memset(lo, 0, sizeof(lo));
-	memset(hi, 0, sizeof(hi));
-	for (any = 0, slow = 0, w = 0; w < PX_TMASK_WORDS; w++) {
+	/* for the rules there are, not PX_TRIGGER_RULES_MAX of each */
+	memset(tr.last, 0, ntrig * sizeof(tr.last[0]));
+	memset(tr.lo, 0, ntrig * sizeof(tr.lo[0]));
+	memset(tr.hi, 0, ntrig * sizeof(tr.hi[0]));
+	for (any = 0, w = 0; w < PX_TMASK_WORDS; w++)
 		any |= eng->trig_any.w[w];
-		slow |= eng->trig_any.w[w] & eng->trig_slow.w[w];
-	}
 	every = any != 0;
 	for (i = 0; i < sc->ntok; i++) {
 		const struct px_token *t = &sc->tok[i];
+		unsigned nb;
 
 		if (t->start >= to)
 			break;
+		nb = t->end < len ? (unsigned char)text[t->end] : 256;
 		digit = 0;
 		if (t->alpha && t->flen > 0) {
-			/* most words trigger nothing: no mask work */
-			if (t->tidx == 0 && !every)
+			/* most words trigger nothing, nor do the @any
+			 * firings, whose trigger-next mostly fails: one
+			 * byte of a table tells */
+			if (t->tidx == 0 && !eng->trig_any_next[nb])
 				continue;
-			/* nor do @any firings, whose trigger-next mostly
-			 * fails: one look at the table's row for words */
-			if (t->tidx == 0 && slow == 0) {
-				const struct px_tmask *row = &eng->trig_ok[
-				    t->end < len ? (unsigned char)text[t->end] :
-				    256];
-
-				for (any = 0, w = 0; w < PX_TMASK_WORDS; w++)
-					any |= row->w[w] & eng->trig_any.w[w];
-				if (any == 0)
-					continue;
-			}
 			bits = eng->trig_masks[t->tidx];
 		} else {
 			digit = text[t->start] >= '0' && text[t->start] <= '9';
@@ -575,7 +598,7 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 		for (w = 0; w < PX_TMASK_WORDS; w++)
 		for (; bits.w[w] != 0; bits.w[w] &= bits.w[w] - 1) {
 			const struct px_rule *r;
-			size_t k;
+			size_t j, k;
 
 			b = w * 64 + px_ctz64(bits.w[w]);
 			r = eng->trig_rules[b];
@@ -585,12 +608,12 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 				/* trigger-lead: "(617) 555-0134" starts at
 				 * the byte before its first token */
 				if (px_tmask_has(&eng->trig_lead, b) && at > 0 &&
-				    at - 1 >= last[b] && px_byte_in(r->lead_set,
-				    (unsigned char)text[at - 1])) {
+				    at - 1 >= tr.last[b] && px_byte_in(
+				    r->lead_set, (unsigned char)text[at - 1])) {
 					rc = match_once(r, sc, text, len,
 					    at - 1, from, to, fs, &next);
 					if (rc == PHI_OK) {
-						last[b] = next;
+						tr.last[b] = next;
 						continue;
 					}
 					if (rc != 1) {
@@ -600,12 +623,12 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 				}
 				/* the common case, tried at this token only:
 				 * its first byte and guard are known to pass */
-				if (at < last[b])
+				if (at < tr.last[b])
 					continue;
 				rc = match_once(r, sc, text, len, at,
 				    from, to, fs, &next);
 				if (rc == PHI_OK)
-					last[b] = next;
+					tr.last[b] = next;
 				else if (rc != 1) {
 					sc->fail_rule = r->id;
 					return rc;
@@ -619,40 +642,36 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 			 * anchored attempt depends on the text alone), so
 			 * overlapping windows try each token once. */
 			k = eng->trig_back[b] < i ? eng->trig_back[b] : i;
-			for (;; k--) {
-				size_t j = i - k, at = sc->tok[j].start;
+			j = i - k;
+			if (j >= tr.lo[b] && j < tr.hi[b])
+				j = tr.hi[b];	/* no attempt, no change */
+			for (; j <= i; j++) {
+				size_t at = sc->tok[j].start;
 
-				if (at >= last[b] && (j < lo[b] ||
-				    j >= hi[b])) {
-					unsigned char c0 = (unsigned char)
-					    text[at];
-
-					/* a byte no match starts with, or a
-					 * failed guard: no match, without a
-					 * call */
-					if (!px_tmask_has(&eng->trig_first[c0],
-					    b) || (px_tmask_has(
-					    &eng->trig_guarded, b) &&
-					    !guard_ok(r, text, len, at)))
-						rc = 1;
-					else
-						rc = match_once(r, sc, text,
-						    len, at, from, to, fs,
-						    &next);
-					if (rc != 1 && rc != PHI_OK) {
-						sc->fail_rule = r->id;
-						return rc;
-					}
-					if (rc == PHI_OK) {
-						last[b] = next;
-						break;
-					}
-					if (j != hi[b])
-						lo[b] = j;
-					hi[b] = j + 1;
-				}
-				if (k == 0)
+				if (at < tr.last[b] || (j >= tr.lo[b] &&
+				    j < tr.hi[b]))
+					continue;
+				/* a byte no match starts with, or a failed
+				 * guard: no match, without a call */
+				if (!px_tmask_has(&eng->trig_first[
+				    (unsigned char)text[at]], b) ||
+				    (px_tmask_has(&eng->trig_guarded, b) &&
+				    !guard_ok(r, text, len, at)))
+					rc = 1;
+				else
+					rc = match_once(r, sc, text, len, at,
+					    from, to, fs, &next);
+				if (rc == PHI_OK) {
+					tr.last[b] = next;
 					break;
+				}
+				if (rc != 1) {
+					sc->fail_rule = r->id;
+					return rc;
+				}
+				if (j != tr.hi[b])
+					tr.lo[b] = j;
+				tr.hi[b] = j + 1;
 			}
 		}
 	}

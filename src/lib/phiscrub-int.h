@@ -495,6 +495,8 @@ struct phi_engine {
 	struct px_tmask guard_run[256];	/* rules whose guard run has byte */
 	struct px_tmask guard_then[256];	/* ... whose THEN has it */
 	uint8_t trig_back[PX_TRIGGER_RULES_MAX];	/* their trigger-back */
+	uint8_t trig_any_next[257];	/* an @any rule may fire at a word
+					   followed by this byte (256: none) */
 };
 
 /* A detected span, offsets relative to the unit's region buffer. */
