@@ -413,6 +413,14 @@ px_trigger_table(struct phi_engine *eng)
 					    c], b);
 		}
 	}
+	/* only @any rules fire at a token led by no digit (row 0), and
+	 * @digit ones too at the others: the table holds the firings */
+	for (row = 0; row < eng->trig_rows; row++)
+		for (c = 0; c < 257; c++)
+			for (b = 0; b < PX_TMASK_WORDS; b++)
+				eng->trig_ok[row * 257 + c].w[b] &=
+				    eng->trig_any.w[b] | (row > 0 ?
+				    eng->trig_digit.w[b] : 0);
 	/* a word starts with no digit: row 0; rules tested one by one
 	 * may fire anywhere */
 	for (c = 0; c < 257; c++)
@@ -420,37 +428,48 @@ px_trigger_table(struct phi_engine *eng)
 			if ((eng->trig_ok[c].w[b] | eng->trig_slow.w[b]) &
 			    eng->trig_any.w[b])
 				eng->trig_any_next[c] = 1;
+	for (b = 0; b < PX_TMASK_WORDS; b++)
+		if (eng->trig_slow.w[b] & (eng->trig_any.w[b] |
+		    eng->trig_digit.w[b]))
+			eng->trig_has_slow = 1;
+	/* the first bytes test only rules tried at the trigger token */
+	for (c = 0; c < 256; c++)
+		for (b = 0; b < PX_TMASK_WORDS; b++)
+			eng->trig_start0[c].w[b] = eng->trig_first[c].w[b] |
+			    ~eng->trig_back0.w[b];
+	for (b = 0; b < PX_TMASK_WORDS; b++)
+		eng->trig_gback0.w[b] = eng->trig_guarded.w[b] &
+		    eng->trig_back0.w[b];
 	return PHI_OK;
 }
 
 /*
- * Add to *bits the rules of mask m whose trigger-next and trigger-digits
- * pass at t.  In place: a mask returned by value was stored a word at a
- * time and read back as one vector, a stalled load at every digit token.
+ * The @digit and @any firings at t, led by row digits, whose
+ * trigger-next and trigger-digits pass: one entry of the table, and the
+ * test of each rule the table leaves out.  In place: a mask returned by
+ * value was stored a word at a time and read back as one vector, a
+ * stalled load at every digit token.
  */
-static void
+static inline void
 trigger_pass(const struct phi_engine *eng, const char *text, size_t len,
-    const struct px_token *t, const struct px_tmask *m, struct px_tmask *bits)
+    const struct px_token *t, size_t row, unsigned nb, struct px_tmask *bits)
 {
-	const struct px_tmask *tab;
+	const struct px_tmask *tab = &eng->trig_ok[row * 257 + nb];
 	uint64_t slow;
-	size_t row = 0, i;
 	int w, b;
 
-	for (i = t->start; i < t->end && text[i] >= '0' && text[i] <= '9' &&
-	    row + 1 < eng->trig_rows; i++)
-		row++;
-	tab = &eng->trig_ok[row * 257 + (t->end < len ?
-	    (unsigned char)text[t->end] : 256)];
-	for (w = 0; w < PX_TMASK_WORDS; w++) {
-		bits->w[w] |= m->w[w] & tab->w[w];
-		for (slow = m->w[w] & eng->trig_slow.w[w]; slow != 0;
-		    slow &= slow - 1) {
+	for (w = 0; w < PX_TMASK_WORDS; w++)
+		bits->w[w] |= tab->w[w];
+	if (!eng->trig_has_slow)
+		return;
+	for (w = 0; w < PX_TMASK_WORDS; w++)
+		for (slow = (eng->trig_any.w[w] | (row > 0 ?
+		    eng->trig_digit.w[w] : 0)) & eng->trig_slow.w[w];
+		    slow != 0; slow &= slow - 1) {
 			b = w * 64 + px_ctz64(slow);
 			if (trigger_ok(eng->trig_rules[b], text, len, t))
 				bits->w[w] |= 1ULL << (b % 64);
 		}
-	}
 }
 
 /*
@@ -523,11 +542,11 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
     struct px_findings *fs)
 {
 	struct trig_run tr;
-	size_t i, next, ntrig = (size_t)eng->ntrig;
-	struct px_tmask bits, fired, guarded;
+	size_t i, next, row, ntrig = (size_t)eng->ntrig;
+	struct px_tmask bits, guarded;
 	const struct px_tmask *first, *prev;
 	uint64_t any;
-	int rc, b, w, digit, every;
+	int rc, b, w, every;
 
 	if (!sc->looked && (rc = px_look_up(eng, sc)) != PHI_OK)
 		return rc;
@@ -545,7 +564,7 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 		if (t->start >= to)
 			break;
 		nb = t->end < len ? (unsigned char)text[t->end] : 256;
-		digit = 0;
+		row = 0;
 		if (t->alpha && t->flen > 0) {
 			/* most words trigger nothing, nor do the @any
 			 * firings, whose trigger-next mostly fails: one
@@ -554,33 +573,30 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 				continue;
 			bits = eng->trig_masks[t->tidx];
 		} else {
-			digit = text[t->start] >= '0' && text[t->start] <= '9';
-			if (!digit && !every)
+			const char *p = text + t->start;
+
+			if (*p >= '0' && *p <= '9') {
+				do
+					row++;
+				while (++p < text + t->end && *p >= '0' &&
+				    *p <= '9' && row + 1 < eng->trig_rows);
+			} else if (!every)
 				continue;
 			memset(&bits, 0, sizeof(bits));
 		}
-		/* trigger-next and trigger-digits filter the @digit and @any
-		 * firings; a trigger word fires as it is */
-		any = 0;
-		for (w = 0; w < PX_TMASK_WORDS; w++) {
-			fired.w[w] = ((digit ? eng->trig_digit.w[w] : 0) |
-			    eng->trig_any.w[w]) & ~bits.w[w];
-			any |= fired.w[w];
-		}
-		if (any != 0)
-			trigger_pass(eng, text, len, t, &fired, &bits);
+		/* the @digit and @any firings whose trigger-next and
+		 * trigger-digits pass; a trigger word fires as it is */
+		trigger_pass(eng, text, len, t, row, nb, &bits);
 		/* rules tried at this token only: its first byte must be
 		 * one their matches can start with; and the byte before
 		 * it one of its trigger-prev, for every rule */
-		first = &eng->trig_first[(unsigned char)text[t->start]];
+		first = &eng->trig_start0[(unsigned char)text[t->start]];
 		prev = &eng->trig_prev[t->start > 0 ?
 		    (unsigned char)text[t->start - 1] : 256];
 		any = 0;
 		for (w = 0; w < PX_TMASK_WORDS; w++) {
-			bits.w[w] &= (~eng->trig_back0.w[w] | first->w[w]) &
-			    prev->w[w];
-			guarded.w[w] = bits.w[w] & eng->trig_back0.w[w] &
-			    eng->trig_guarded.w[w];
+			bits.w[w] &= first->w[w] & prev->w[w];
+			guarded.w[w] = bits.w[w] & eng->trig_gback0.w[w];
 			any |= guarded.w[w];
 		}
 		/* and their guards must pass here, tested together */

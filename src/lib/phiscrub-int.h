@@ -480,8 +480,9 @@ struct phi_engine {
 	int ndict_lists;
 	const struct px_rule *trig_rules[PX_TRIGGER_RULES_MAX];
 	int ntrig;
-	struct px_tmask *trig_ok;	/* [digits * 257 + next byte]: rules
-					   whose trigger-next and -digits pass */
+	struct px_tmask *trig_ok;	/* [digits * 257 + next byte]: @any
+					   and (digits > 0) @digit rules whose
+					   trigger-next and -digits pass */
 	size_t trig_rows;		/* leading digit counts, capped */
 	struct px_tmask trig_slow;	/* rules tested one by one instead */
 	struct px_tmask trig_first[256];	/* rules an attempt may start
@@ -497,6 +498,10 @@ struct phi_engine {
 	uint8_t trig_back[PX_TRIGGER_RULES_MAX];	/* their trigger-back */
 	uint8_t trig_any_next[257];	/* an @any rule may fire at a word
 					   followed by this byte (256: none) */
+	int trig_has_slow;		/* trig_slow holds @digit or @any */
+	struct px_tmask trig_start0[256];	/* trig_first, and every
+					   rule with trigger-back */
+	struct px_tmask trig_gback0;	/* guarded, without trigger-back */
 };
 
 /* A detected span, offsets relative to the unit's region buffer. */
