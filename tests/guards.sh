@@ -1,7 +1,8 @@
 #!/bin/bash
-# guards.sh: a guard, a near and a trigger-prev (rules/README.md, Guards,
-# Near, Triggers) only say where a match cannot be, so the default pack
-# with its guard: (near:, trigger-prev:) lines taken out must find exactly
+# guards.sh: a guard, a near, a trigger-prev and a trigger-after
+# (rules/README.md, Guards, Near, Triggers) only say where a match cannot
+# be, so the default pack with its guard: (near:, trigger-prev:,
+# trigger-after:) lines taken out must find exactly
 # what it finds with them.  Checked on
 # the synthetic corpus, the samples and the examples, with the audit log,
 # so that a rule edited past what its guard or near allows is caught here
@@ -50,5 +51,6 @@ without() {
 without guard
 without near
 without trigger-prev
+without trigger-after
 echo "1..$t"
 [ "$fails" = 0 ]

@@ -84,11 +84,12 @@ if [ "$plain" = "$guarded" ] && [ "$plain" != "$text" ]; then
 else
 	echo "not ok 6 - guard: '$plain' / '$guarded'"; fails=1
 fi
-# near: its examples hold only with near working (tests/packs/prefilters.yaml)
+# prefilters: its examples hold only with near, trigger-prev and
+# trigger-after working (tests/packs/prefilters.yaml)
 if "$PHISCRUB" test "$srcdir/tests/packs/prefilters.yaml" > /dev/null; then
-	echo "ok 7 - near keeps out what is too far from the trigger"
+	echo "ok 7 - near, trigger-prev and trigger-after keep out what they must"
 else
-	echo "not ok 7 - near: tests/packs/prefilters.yaml"; fails=1
+	echo "not ok 7 - prefilters: tests/packs/prefilters.yaml"; fails=1
 fi
 echo "1..7"
 [ "$fails" = 0 ]

@@ -313,8 +313,8 @@ px_regex_run(const struct phi_engine *eng, const struct px_rule *r,
 }
 
 /*
- * Cheap tests before a triggered rule's match call: the byte after the
- * trigger token (trigger-next) and the number of digits it starts with
+ * Cheap tests before a triggered rule's match call: the bytes after the
+ * trigger token (trigger-next, trigger-after) and the number of digits it starts with
  * (trigger-digits, for tokens that start with a digit).  Most digit tokens in notes (vitals, doses, counts)
  * fail them, which saves most calls into PCRE2.
  */
@@ -322,10 +322,16 @@ static int
 trigger_ok(const struct px_rule *r, const char *text, size_t len,
     const struct px_token *t)
 {
+	int k;
+
 	if (r->trigger_next != NULL && (t->end >= len ||
 	    strchr(r->trigger_next, text[t->end]) == NULL ||
 	    text[t->end] == '\0'))
 		return 0;
+	for (k = 0; k < r->nafter; k++)
+		if (t->end + (size_t)k >= len || !px_byte_in(r->after_set[k],
+		    (unsigned char)text[t->end + (size_t)k]))
+			return 0;
 	if (r->trigger_digits[1] > 0 && text[t->start] >= '0' &&
 	    text[t->start] <= '9') {
 		size_t i;
@@ -339,6 +345,22 @@ trigger_ok(const struct px_rule *r, const char *text, size_t len,
 	}
 	return 1;
 }
+
+/* Does r let byte c (256: the end of the text) be the k-th after its
+ * trigger token, by its trigger-next (k = 0) and trigger-after? */
+static int
+after_ok(const struct px_rule *r, int k, size_t c)
+{
+	if (k == 0 && r->trigger_next != NULL && (c == 0 || c == 256 ||
+	    strchr(r->trigger_next, (int)c) == NULL))
+		return 0;
+	return k >= r->nafter || (c < 256 && px_byte_in(r->after_set[k],
+	    (unsigned char)c));
+}
+
+#if PX_AFTER_MAX != 3
+#error "trigger_pass() reads the masks of the 2nd and 3rd bytes"
+#endif
 
 /* Longest leading digit run the trigger table tells apart. */
 #define TRIG_DIGITS_MAX	255
@@ -355,7 +377,7 @@ int
 px_trigger_table(struct phi_engine *eng)
 {
 	size_t maxd = 0, row, c;
-	int b;
+	int b, k;
 
 	for (b = 0; b < eng->ntrig; b++) {
 		const struct px_rule *r = eng->trig_rules[b];
@@ -406,13 +428,22 @@ px_trigger_table(struct phi_engine *eng)
 			    row > (size_t)r->trigger_digits[1]))
 				continue;
 			for (c = 0; c < 257; c++)
-				if (r->trigger_next == NULL || (c > 0 &&
-				    c < 256 && strchr(r->trigger_next, (int)c)
-				    != NULL))
+				if (after_ok(r, 0, c))
 					px_tmask_set(&eng->trig_ok[row * 257 +
 					    c], b);
 		}
 	}
+	/* the 2nd and 3rd bytes: a mask each, every rule set where it
+	 * asks nothing of the byte */
+	for (k = 1; k < PX_AFTER_MAX; k++)
+		for (c = 0; c < 257; c++)
+			for (b = 0; b < eng->ntrig; b++)
+				if (after_ok(eng->trig_rules[b], k, c))
+					px_tmask_set(&eng->trig_after[k - 1][c],
+					    b);
+	for (b = 0; b < eng->ntrig; b++)
+		if (eng->trig_rules[b]->nafter > 1)
+			eng->trig_has_after = 1;
 	/* only @any rules fire at a token led by no digit (row 0), and
 	 * @digit ones too at the others: the table holds the firings */
 	for (row = 0; row < eng->trig_rows; row++)
@@ -458,8 +489,19 @@ trigger_pass(const struct phi_engine *eng, const char *text, size_t len,
 	uint64_t slow;
 	int w, b;
 
-	for (w = 0; w < PX_TMASK_WORDS; w++)
-		bits->w[w] |= tab->w[w];
+	if (eng->trig_has_after && nb < 256) {
+		/* the 2nd and 3rd bytes, by a mask each */
+		const struct px_tmask *a1, *a2;
+
+		a1 = &eng->trig_after[0][t->end + 1 < len ?
+		    (unsigned char)text[t->end + 1] : 256];
+		a2 = &eng->trig_after[1][t->end + 2 < len ?
+		    (unsigned char)text[t->end + 2] : 256];
+		for (w = 0; w < PX_TMASK_WORDS; w++)
+			bits->w[w] |= tab->w[w] & a1->w[w] & a2->w[w];
+	} else
+		for (w = 0; w < PX_TMASK_WORDS; w++)
+			bits->w[w] |= tab->w[w];
 	if (!eng->trig_has_slow)
 		return;
 	for (w = 0; w < PX_TMASK_WORDS; w++)

@@ -554,7 +554,7 @@ rule(struct px_ld *l, struct fy_node *n)
 	    "ambiguous-score", "priority", "context", "action", "case",
 	    "ambiguous", "exclude", "expand", "adjacent-boost", "min-length",
 	    "examples", "description", "trigger", "trigger-back", "trigger-next",
-	    "trigger-digits", "trigger-lead", "trigger-prev", "guard", "near",
+	    "trigger-after", "trigger-digits", "trigger-lead", "trigger-prev", "guard", "near",
 	    "merge", NULL };
 	static const char *const dict_keys[] = { "case", "ambiguous",
 	    "ambiguous-score", "expand", "min-length", NULL };
@@ -669,6 +669,26 @@ rule(struct px_ld *l, struct fy_node *n)
 			if ((r->trigger_next = str(l, v, "trigger-next")) ==
 			    NULL)
 				goto fail;
+		} else if (strcmp(k, "trigger-after") == 0) {
+			char **av;
+			size_t na, i;
+			int bad;
+
+			if (strlist(l, v, "trigger-after", &av, &na))
+				goto fail;
+			bad = na == 0 || na > PX_AFTER_MAX;
+			for (i = 0; !bad && i < na; i++)
+				bad = byte_class(av[i], r->after_set[i]) ||
+				    !near_some(r->after_set[i]);
+			strlist_free(av, na);
+			if (bad) {
+				fail(l, v, "trigger-after is a list of 1 to %d "
+				    "byte classes such as '/.-' and '0-9', for "
+				    "the bytes after the trigger token",
+				    PX_AFTER_MAX);
+				goto fail;
+			}
+			r->nafter = (int)na;
 		} else if (strcmp(k, "trigger-digits") == 0) {
 			char **dv;
 			size_t nd;
@@ -821,6 +841,17 @@ rule(struct px_ld *l, struct fy_node *n)
 	}
 	if (r->has_near && r->ntriggers == 0) {
 		fail(l, idn, "rule '%s': near needs a trigger", r->id);
+		goto fail;
+	}
+	if ((r->nafter > 0 || r->trigger_next != NULL) && r->ntriggers == 0) {
+		fail(l, idn, "rule '%s': %s needs a trigger", r->id,
+		    r->nafter > 0 ? "trigger-after" : "trigger-next");
+		goto fail;
+	}
+	if (r->nafter > 0 && r->trigger_next != NULL) {
+		fail(l, idn, "rule '%s': trigger-after and trigger-next "
+		    "together (the first class of trigger-after is the "
+		    "byte trigger-next names)", r->id);
 		goto fail;
 	}
 	if (r->has_prev && r->ntriggers == 0) {

@@ -101,6 +101,9 @@ struct px_context {
 	uint8_t rest_first[32];	/* first bytes of rest, | 0x20 */
 };
 
+/* Bytes after the trigger token a trigger-after can name. */
+#define PX_AFTER_MAX	3
+
 enum px_rule_kind { PX_RULE_REGEX, PX_RULE_DICT };
 
 /*
@@ -152,6 +155,9 @@ struct px_rule {
 	size_t ntriggers;
 	int trigger_back;		/* tokens before the trigger to try */
 	char *trigger_next;		/* a byte of these must follow it */
+	int nafter;			/* trigger-after: classes of the 1st
+					   to nafter-th bytes after it */
+	uint8_t after_set[PX_AFTER_MAX][32];
 	int trigger_digits[2];		/* leading digits of the trigger */
 	/* dictionary */
 	char *dict;			/* dictionary name */
@@ -496,6 +502,11 @@ struct phi_engine {
 	struct px_tmask guard_run[256];	/* rules whose guard run has byte */
 	struct px_tmask guard_then[256];	/* ... whose THEN has it */
 	uint8_t trig_back[PX_TRIGGER_RULES_MAX];	/* their trigger-back */
+	struct px_tmask trig_after[PX_AFTER_MAX - 1][257];	/* rules
+					   whose trigger-after passes with this
+					   2nd (3rd) byte after the token (256:
+					   none) */
+	int trig_has_after;		/* a rule has more than one class */
 	uint8_t trig_any_next[257];	/* an @any rule may fire at a word
 					   followed by this byte (256: none) */
 	int trig_has_slow;		/* trig_slow holds @digit or @any */

@@ -152,16 +152,19 @@ START_TEST(trigger_prefilters)
 	    "  - { id: z, category: ZIP, pattern: '\\d{5}',"
 	    " trigger: '@digit', trigger-digits: [5, 5] }\n"
 	    "  - { id: e, category: EMAIL, pattern: '\\w+@\\w+\\.org',"
-	    " trigger: '@any', trigger-next: '@' }\n");
+	    " trigger: '@any', trigger-next: '@' }\n"
+	    "  - { id: s, category: SSN, pattern: '\\d+-\\w+',"
+	    " trigger: '@digit', trigger-after: ['-', '0-9', '0-9'] }\n");
 	char *out;
 	int rc;
 
 	/* 120/80 has three digits before '/', 123456 six: no call at all */
+	/* 4-ab and 4-5b end: the 2nd or 3rd byte after the token fails */
 	out = scrub(eng, "seen 3/14, BP 120/80, zip 02139, id 123456, "
-	    "mail jo@example.org", &rc);
+	    "mail jo@example.org, 4-56, 4-ab, 4-5b, 4-5", &rc);
 	ck_assert_int_eq(rc, PHI_OK);
 	ck_assert_str_eq(out, "seen [DATE], BP 120/80, zip [ZIP], id 123456, "
-	    "mail [EMAIL]");
+	    "mail [EMAIL], [SSN], 4-ab, 4-5b, 4-5");
 	phi_free(out);
 	phi_engine_destroy(eng);
 }
