@@ -564,38 +564,177 @@ near_ok(const struct px_rule *r, const char *text, size_t len, size_t off)
 	return 0;
 }
 
-/* What the attempt loop keeps per triggered rule. */
-struct trig_run {
-	size_t last[PX_TRIGGER_RULES_MAX];	/* rule b's next start: its
-						   matches do not overlap */
-	size_t lo[PX_TRIGGER_RULES_MAX];	/* tokens lo..hi-1 start no */
-	size_t hi[PX_TRIGGER_RULES_MAX];	/* match of trigger-back b */
+/* A firing token and the rules it fires, after every prefilter. */
+struct px_firing {
+	struct px_tmask bits;
+	uint32_t tok;
 };
+
+/* A finding of a triggered rule and its place in token-major order. */
+struct px_fkey {
+	uint64_t key;			/* token << 7 | rule bit */
+	size_t pos;			/* its index in the findings */
+};
+
+/*
+ * After a match call that returned PHI_OK: the finding it added, if any,
+ * gets the key token << 7 | b, its place had every rule been tried at
+ * each token in turn.  A match call adds at most one finding.
+ */
+static int
+key_last(struct px_scratch *sc, struct px_findings *fs, size_t n0,
+    size_t i, int b)
+{
+	size_t m = fs->n - n0;
+
+	if (m == 0 || (m <= sc->nfkey && sc->fkey[m - 1].pos == fs->n - 1))
+		return PHI_OK;
+	if (px_grow((void **)&sc->fkey, &sc->fkeycap, m, sizeof(*sc->fkey))
+	    != PHI_OK)
+		return PHI_ENOMEM;
+	sc->fkey[m - 1].key = (uint64_t)i << 7 | (uint64_t)b;
+	sc->fkey[m - 1].pos = fs->n - 1;
+	sc->nfkey = m;
+	return PHI_OK;
+}
+
+/*
+ * The attempts of triggered rule b at its firing tokens fire[0..n), in
+ * text order.  One rule at a time: its JIT code and tables stay in the
+ * caches through the unit, where trying every rule at each token in turn
+ * fetched them again and again.
+ */
+static int
+rule_attempts(const struct phi_engine *eng, struct px_scratch *sc, int b,
+    const uint32_t *fire, size_t n, const char *text, size_t len,
+    size_t from, size_t to, struct px_findings *fs, size_t n0)
+{
+	const struct px_rule *r = eng->trig_rules[b];
+	size_t f, i, j, k, at, next, last = 0, lo = 0, hi = 0;
+	size_t back = eng->trig_back[b];
+	int rc, lead = px_tmask_has(&eng->trig_lead, b);
+	int guarded = px_tmask_has(&eng->trig_guarded, b);
+
+	for (f = 0; f < n; f++) {
+		i = fire[f];
+		if (back == 0) {
+			at = sc->tok[i].start;
+			rc = 1;
+			/* trigger-lead: "(617) 555-0134" starts at the byte
+			 * before its first token */
+			if (lead && at > 0 && at - 1 >= last && px_byte_in(
+			    r->lead_set, (unsigned char)text[at - 1]))
+				rc = match_once(r, sc, text, len, at - 1, from,
+				    to, fs, &next);
+			/* the common case, tried at this token only: its
+			 * first byte and guard are known to pass */
+			if (rc == 1 && at >= last)
+				rc = match_once(r, sc, text, len, at, from,
+				    to, fs, &next);
+			if (rc == PHI_OK) {
+				last = next;
+				if ((rc = key_last(sc, fs, n0, i, b)) != PHI_OK)
+					return rc;
+			} else if (rc != 1)
+				goto fail;
+			continue;
+		}
+		/* trigger-back: the match may start some tokens before its
+		 * trigger ("Mercy General Hospital"); try the earliest start
+		 * first.  Tokens lo..hi-1 are known not to start a match of
+		 * the rule (an anchored attempt depends on the text alone),
+		 * so overlapping windows try each token once. */
+		k = back < i ? back : i;
+		j = i - k;
+		if (j >= lo && j < hi)
+			j = hi;		/* no attempt, no change */
+		for (; j <= i; j++) {
+			at = sc->tok[j].start;
+			if (at < last || (j >= lo && j < hi))
+				continue;
+			/* a byte no match starts with, or a failed guard: no
+			 * match, without a call */
+			if (!px_tmask_has(&eng->trig_first[
+			    (unsigned char)text[at]], b) ||
+			    (guarded && !guard_ok(r, text, len, at)))
+				rc = 1;
+			else
+				rc = match_once(r, sc, text, len, at, from, to,
+				    fs, &next);
+			if (rc == PHI_OK) {
+				last = next;
+				if ((rc = key_last(sc, fs, n0, i, b)) != PHI_OK)
+					return rc;
+				break;
+			}
+			if (rc != 1)
+				goto fail;
+			if (j != hi)
+				lo = j;
+			hi = j + 1;
+		}
+	}
+	return PHI_OK;
+fail:
+	sc->fail_rule = r->id;
+	return rc;
+}
+
+static int
+cmp_fkey(const void *a, const void *b)
+{
+	const struct px_fkey *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/*
+ * Put the findings of triggered rules, fs->v[n0..), in the order a
+ * token-major loop adds them: the resolver breaks its last ties by that
+ * order, which must not depend on how the attempts were scheduled.
+ */
+static int
+order_findings(struct px_scratch *sc, struct px_findings *fs, size_t n0)
+{
+	size_t m = fs->n - n0, k;
+
+	if (m < 2)
+		return PHI_OK;
+	if (px_grow((void **)&sc->fsort, &sc->fsortcap, m,
+	    sizeof(*sc->fsort)) != PHI_OK)
+		return PHI_ENOMEM;
+	qsort(sc->fkey, m, sizeof(*sc->fkey), cmp_fkey);
+	for (k = 0; k < m; k++)
+		sc->fsort[k] = fs->v[sc->fkey[k].pos];
+	for (k = 0; k < m; k++) {
+		fs->v[n0 + k] = sc->fsort[k];
+		fs->v[n0 + k].seq = (uint32_t)(n0 + k);
+	}
+	return PHI_OK;
+}
 
 /*
  * Triggered rules: the pattern is compiled anchored and tried only at the
  * start of tokens that are trigger words (or start with a digit), found by
  * one hash probe per token for all triggered rules together.  This is the
- * prefilter that keeps word-led patterns from scanning every byte.
+ * prefilter that keeps word-led patterns from scanning every byte.  First
+ * the tokens that fire each rule, after all the prefilters; then each
+ * rule's attempts, one rule at a time.
  */
 int
 px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
     const char *text, size_t len, size_t from, size_t to,
     struct px_findings *fs)
 {
-	struct trig_run tr;
-	size_t i, next, row, ntrig = (size_t)eng->ntrig;
+	size_t cnt[PX_TRIGGER_RULES_MAX + 1], i, row, nf = 0, n0, total;
 	struct px_tmask bits, guarded;
 	const struct px_tmask *first, *prev;
-	uint64_t any;
+	uint64_t any, m;
 	int rc, b, w, every;
 
 	if (!sc->looked && (rc = px_look_up(eng, sc)) != PHI_OK)
 		return rc;
-	/* for the rules there are, not PX_TRIGGER_RULES_MAX of each */
-	memset(tr.last, 0, ntrig * sizeof(tr.last[0]));
-	memset(tr.lo, 0, ntrig * sizeof(tr.lo[0]));
-	memset(tr.hi, 0, ntrig * sizeof(tr.hi[0]));
+	memset(cnt, 0, ((size_t)eng->ntrig + 1) * sizeof(cnt[0]));
 	for (any = 0, w = 0; w < PX_TMASK_WORDS; w++)
 		any |= eng->trig_any.w[w];
 	every = any != 0;
@@ -646,92 +785,50 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 			guards_pass(eng, text, len, t->start, guarded, &bits);
 		/* what a match needs ahead of its trigger must be near it;
 		 * for trigger-back rules too, before any attempt */
-		for (w = 0; w < PX_TMASK_WORDS; w++)
-		for (any = bits.w[w] & eng->trig_near.w[w]; any != 0;
-		    any &= any - 1) {
-			b = w * 64 + px_ctz64(any);
-			if (!near_ok(eng->trig_rules[b], text, len, t->start))
-				bits.w[w] &= ~(1ULL << (b % 64));
-		}
-		for (w = 0; w < PX_TMASK_WORDS; w++)
-		for (; bits.w[w] != 0; bits.w[w] &= bits.w[w] - 1) {
-			const struct px_rule *r;
-			size_t j, k;
-
-			b = w * 64 + px_ctz64(bits.w[w]);
-			r = eng->trig_rules[b];
-			if (eng->trig_back[b] == 0) {
-				size_t at = t->start;
-
-				/* trigger-lead: "(617) 555-0134" starts at
-				 * the byte before its first token */
-				if (px_tmask_has(&eng->trig_lead, b) && at > 0 &&
-				    at - 1 >= tr.last[b] && px_byte_in(
-				    r->lead_set, (unsigned char)text[at - 1])) {
-					rc = match_once(r, sc, text, len,
-					    at - 1, from, to, fs, &next);
-					if (rc == PHI_OK) {
-						tr.last[b] = next;
-						continue;
-					}
-					if (rc != 1) {
-						sc->fail_rule = r->id;
-						return rc;
-					}
-				}
-				/* the common case, tried at this token only:
-				 * its first byte and guard are known to pass */
-				if (at < tr.last[b])
-					continue;
-				rc = match_once(r, sc, text, len, at,
-				    from, to, fs, &next);
-				if (rc == PHI_OK)
-					tr.last[b] = next;
-				else if (rc != 1) {
-					sc->fail_rule = r->id;
-					return rc;
-				}
-				continue;
+		any = 0;
+		for (w = 0; w < PX_TMASK_WORDS; w++) {
+			for (m = bits.w[w] & eng->trig_near.w[w]; m != 0;
+			    m &= m - 1) {
+				b = w * 64 + px_ctz64(m);
+				if (!near_ok(eng->trig_rules[b], text, len,
+				    t->start))
+					bits.w[w] &= ~(1ULL << (b % 64));
 			}
-			/* trigger-back: the match may start some tokens
-			 * before its trigger ("Mercy General Hospital");
-			 * try the earliest start first.  Tokens lo..hi-1
-			 * are known not to start a match of the rule (an
-			 * anchored attempt depends on the text alone), so
-			 * overlapping windows try each token once. */
-			k = eng->trig_back[b] < i ? eng->trig_back[b] : i;
-			j = i - k;
-			if (j >= tr.lo[b] && j < tr.hi[b])
-				j = tr.hi[b];	/* no attempt, no change */
-			for (; j <= i; j++) {
-				size_t at = sc->tok[j].start;
-
-				if (at < tr.last[b] || (j >= tr.lo[b] &&
-				    j < tr.hi[b]))
-					continue;
-				/* a byte no match starts with, or a failed
-				 * guard: no match, without a call */
-				if (!px_tmask_has(&eng->trig_first[
-				    (unsigned char)text[at]], b) ||
-				    (px_tmask_has(&eng->trig_guarded, b) &&
-				    !guard_ok(r, text, len, at)))
-					rc = 1;
-				else
-					rc = match_once(r, sc, text, len, at,
-					    from, to, fs, &next);
-				if (rc == PHI_OK) {
-					tr.last[b] = next;
-					break;
-				}
-				if (rc != 1) {
-					sc->fail_rule = r->id;
-					return rc;
-				}
-				if (j != tr.hi[b])
-					tr.lo[b] = j;
-				tr.hi[b] = j + 1;
-			}
+			any |= bits.w[w];
 		}
+		if (any == 0)
+			continue;
+		if (px_grow((void **)&sc->fire, &sc->firecap, nf + 1,
+		    sizeof(*sc->fire)) != PHI_OK)
+			return PHI_ENOMEM;
+		sc->fire[nf].bits = bits;
+		sc->fire[nf++].tok = (uint32_t)i;
+		for (w = 0; w < PX_TMASK_WORDS; w++)
+			for (m = bits.w[w]; m != 0; m &= m - 1)
+				cnt[w * 64 + px_ctz64(m) + 1]++;
 	}
-	return PHI_OK;
+	/* each rule's firing tokens, in text order, one list after the
+	 * other: cnt[b] is where rule b's list starts */
+	for (b = 0, total = 0; b < eng->ntrig; b++)
+		total = cnt[b + 1] += total;
+	if (px_grow((void **)&sc->fireidx, &sc->fireidxcap, total,
+	    sizeof(*sc->fireidx)) != PHI_OK)
+		return PHI_ENOMEM;
+	for (i = 0; i < nf; i++)
+		for (w = 0; w < PX_TMASK_WORDS; w++)
+			for (m = sc->fire[i].bits.w[w]; m != 0; m &= m - 1)
+				sc->fireidx[cnt[w * 64 + px_ctz64(m)]++] =
+				    sc->fire[i].tok;
+	/* now cnt[b] is where rule b's list ends */
+	n0 = fs->n;
+	sc->nfkey = 0;
+	for (b = 0; b < eng->ntrig; b++) {
+		size_t s = b > 0 ? cnt[b - 1] : 0;
+
+		if (cnt[b] > s && (rc = rule_attempts(eng, sc, b,
+		    sc->fireidx + s, cnt[b] - s, text, len, from, to, fs,
+		    n0)) != PHI_OK)
+			return rc;
+	}
+	return order_findings(sc, fs, n0);
 }

@@ -590,6 +590,14 @@ struct px_scratch {
 	size_t ngramcap;
 	int looked;			/* dmask, tidx and cand are set */
 	struct px_word *words;		/* PX_WORD_CACHE recent words */
+	struct px_firing *fire;		/* triggered rules: firing tokens */
+	size_t firecap;
+	uint32_t *fireidx;		/* ... listed per rule */
+	size_t fireidxcap;
+	struct px_fkey *fkey;		/* ... their findings' order */
+	size_t fkeycap, nfkey;
+	struct px_finding *fsort;	/* ... and room to sort them */
+	size_t fsortcap;
 	const char *fail_rule;		/* rule whose match failed, if any */
 };
 

@@ -144,6 +144,32 @@ START_TEST(triggers)
 }
 END_TEST
 
+/*
+ * Rules are tried one at a time, but equal findings still tie as if every
+ * rule had been tried at each token in turn: b's finding, fired at the
+ * earlier token, is the one detected first and labels the span, though
+ * rule a comes first in the pack.
+ */
+START_TEST(trigger_order)
+{
+	struct phi_engine *eng = engine_from(HEAD "rules:\n"
+	    "  - { id: a, category: ID, pattern: 'foo bar', trigger: [bar],"
+	    " trigger-back: 1 }\n"
+	    "  - { id: b, category: DATE, pattern: 'foo bar', trigger: [foo] }\n"
+	    "  - { id: c, category: ID, pattern: 'baz qux', trigger: [baz] }\n"
+	    "  - { id: d, category: DATE, pattern: 'baz qux', trigger: [qux],"
+	    " trigger-back: 1 }\n");
+	char *out;
+	int rc;
+
+	out = scrub(eng, "x foo bar y baz qux z", &rc);
+	ck_assert_int_eq(rc, PHI_OK);
+	ck_assert_str_eq(out, "x [DATE] y [ID] z");
+	phi_free(out);
+	phi_engine_destroy(eng);
+}
+END_TEST
+
 START_TEST(trigger_prefilters)
 {
 	struct phi_engine *eng = engine_from(HEAD "rules:\n"
@@ -170,5 +196,5 @@ START_TEST(trigger_prefilters)
 }
 END_TEST
 
-UNIT_MAIN("regex", triggers, trigger_prefilters, status_codes, limits_fail_closed, group_and_validators,
+UNIT_MAIN("regex", triggers, trigger_order, trigger_prefilters, status_codes, limits_fail_closed, group_and_validators,
     jit_and_interpreter_agree)
