@@ -1,8 +1,9 @@
 #!/bin/bash
-# guards.sh: a guard, a near, a trigger-prev and a trigger-after
-# (rules/README.md, Guards, Near, Triggers) only say where a match cannot
-# be, so the default pack with its guard: (near:, trigger-prev:,
-# trigger-after:) lines taken out must find exactly
+# guards.sh: a guard, a near, a trigger-prev, a trigger-after and the
+# minimum of a trigger-back (rules/README.md, Guards, Near, Triggers) only
+# say where a match cannot be, so the default pack with its guard: (near:,
+# trigger-prev:, trigger-after:) lines taken out, or its trigger-back
+# minimums, must find exactly
 # what it finds with them.  Checked on
 # the synthetic corpus, the samples and the examples, with the audit log,
 # so that a rule edited past what its guard or near allows is caught here
@@ -29,6 +30,12 @@ without() {
 	local key=$1 n
 	n=$(grep -c "^    $key:" "$srcdir/rules/safe-harbor.yaml")
 	grep -v "^    $key:" "$srcdir/rules/safe-harbor.yaml" > "$T/rules/no-$key.yaml"
+	same "$key" "$n"
+}
+
+# the pack as rules/no-KEY.yaml finds the same as with KEY, on n rules
+same() {
+	local key=$1 n=$2
 	"$PHISCRUB" -r "$T/rules/no-$key.yaml" --audit "$T/a2" "$T/in.txt" \
 	    > "$T/o2" 2>&1
 	sed -i 's/"pack_version":"[^"]*",//; s/"pack":"[^"]*",//' "$T/a2"
@@ -52,5 +59,10 @@ without guard
 without near
 without trigger-prev
 without trigger-after
+# a trigger-back minimum: [1, N] tries no start that N would not
+n=$(grep -c "^    trigger-back: \[1," "$srcdir/rules/safe-harbor.yaml")
+sed 's/^    trigger-back: \[1, \([0-9]\)\]/    trigger-back: \1/' \
+    "$srcdir/rules/safe-harbor.yaml" > "$T/rules/no-trigger-back-min.yaml"
+same trigger-back-min "$n"
 echo "1..$t"
 [ "$fails" = 0 ]

@@ -385,6 +385,7 @@ px_trigger_table(struct phi_engine *eng)
 		/* what the attempt loop asks of every rule, in small
 		 * tables rather than in the rules */
 		eng->trig_back[b] = (uint8_t)r->trigger_back;
+		eng->trig_back_min[b] = (uint8_t)r->trigger_back_min;
 		if (r->trigger_back == 0)
 			px_tmask_set(&eng->trig_back0, b);
 		if (r->has_guard)
@@ -611,7 +612,7 @@ rule_attempts(const struct phi_engine *eng, struct px_scratch *sc, int b,
 {
 	const struct px_rule *r = eng->trig_rules[b];
 	size_t f, i, j, k, at, next, last = 0, lo = 0, hi = 0;
-	size_t back = eng->trig_back[b];
+	size_t back = eng->trig_back[b], bmin = eng->trig_back_min[b];
 	int rc, lead = px_tmask_has(&eng->trig_lead, b);
 	int guarded = px_tmask_has(&eng->trig_guarded, b);
 
@@ -640,15 +641,15 @@ rule_attempts(const struct phi_engine *eng, struct px_scratch *sc, int b,
 			continue;
 		}
 		/* trigger-back: the match may start some tokens before its
-		 * trigger ("Mercy General Hospital"); try the earliest start
-		 * first.  Tokens lo..hi-1 are known not to start a match of
+		 * trigger ("Mercy General Hospital"), or must (a minimum);
+		 * try the earliest start first.  Tokens lo..hi-1 are known not to start a match of
 		 * the rule (an anchored attempt depends on the text alone),
 		 * so overlapping windows try each token once. */
 		k = back < i ? back : i;
 		j = i - k;
 		if (j >= lo && j < hi)
 			j = hi;		/* no attempt, no change */
-		for (; j <= i; j++) {
+		for (; j + bmin <= i; j++) {
 			at = sc->tok[j].start;
 			if (at < last || (j >= lo && j < hi))
 				continue;

@@ -546,6 +546,31 @@ guard_overlap(const struct px_rule *r)
 	return !any;
 }
 
+/* trigger-back: [min, max] from the strings bv[0..nb), which it frees. */
+static int
+rule_back(struct px_ld *l, struct fy_node *v, struct px_rule *r, char **bv,
+    size_t nb)
+{
+	char *end;
+	long lo = -1, hi = -1;
+
+	if (nb == 2) {
+		lo = strtol(bv[0], &end, 10);
+		if (*bv[0] == '\0' || *end != '\0')
+			lo = -1;
+		hi = strtol(bv[1], &end, 10);
+		if (*bv[1] == '\0' || *end != '\0')
+			hi = -1;
+	}
+	strlist_free(bv, nb);
+	if (lo < 0 || hi < lo || hi > 8 || hi == 0)
+		return fail(l, v, "%s", "trigger-back is a number 0..8 or "
+		    "[min, max] with 0 <= min <= max <= 8, max > 0");
+	r->trigger_back = (int)hi;
+	r->trigger_back_min = (int)lo;
+	return PHI_OK;
+}
+
 static int
 rule(struct px_ld *l, struct fy_node *n)
 {
@@ -787,9 +812,20 @@ rule(struct px_ld *l, struct fy_node *n)
 				    (c & 0xc0) == 0x80 ? PX_NEAR_SKIP :
 				    PX_NEAR_COUNT;
 		} else if (strcmp(k, "trigger-back") == 0) {
-			if (num(l, v, "trigger-back", 0, 8, &d))
+			char **bv;
+			size_t nb;
+
+			/* N, or [min, max]: the match starts min to max
+			 * tokens before the trigger */
+			if (v != NULL && fy_node_get_type(v) == FYNT_SCALAR) {
+				if (num(l, v, "trigger-back", 0, 8, &d))
+					goto fail;
+				r->trigger_back = (int)d;
+				r->trigger_back_min = 0;
+			} else if (strlist(l, v, "trigger-back", &bv, &nb))
 				goto fail;
-			r->trigger_back = (int)d;
+			else if (rule_back(l, v, r, bv, nb))
+				goto fail;
 		} else if (strcmp(k, "trigger") == 0) {
 			if (strlist(l, v, "trigger", &r->triggers,
 			    &r->ntriggers))

@@ -154,6 +154,7 @@ struct px_rule {
 	char **triggers;		/* folded words; "@digit": digit tokens */
 	size_t ntriggers;
 	int trigger_back;		/* tokens before the trigger to try */
+	int trigger_back_min;		/* ... from this many before it */
 	char *trigger_next;		/* a byte of these must follow it */
 	int nafter;			/* trigger-after: classes of the 1st
 					   to nafter-th bytes after it */
@@ -502,6 +503,7 @@ struct phi_engine {
 	struct px_tmask guard_run[256];	/* rules whose guard run has byte */
 	struct px_tmask guard_then[256];	/* ... whose THEN has it */
 	uint8_t trig_back[PX_TRIGGER_RULES_MAX];	/* their trigger-back */
+	uint8_t trig_back_min[PX_TRIGGER_RULES_MAX];	/* ... and its min */
 	struct px_tmask trig_after[PX_AFTER_MAX - 1][257];	/* rules
 					   whose trigger-after passes with this
 					   2nd (3rd) byte after the token (256:
