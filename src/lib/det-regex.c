@@ -571,31 +571,23 @@ struct px_firing {
 	uint32_t tok;
 };
 
-/* A finding of a triggered rule and its place in token-major order. */
-struct px_fkey {
-	uint64_t key;			/* token << 7 | rule bit */
-	size_t pos;			/* its index in the findings */
-};
-
 /*
- * After a match call that returned PHI_OK: the finding it added, if any,
- * gets the key token << 7 | b, its place had every rule been tried at
- * each token in turn.  A match call adds at most one finding.
+ * After a match call that returned PHI_OK: the finding it added, if any
+ * (a match call adds at most one), is noted with the token that fired
+ * it, its place had every rule been tried at each token in turn.
  */
 static int
-key_last(struct px_scratch *sc, struct px_findings *fs, size_t n0,
-    size_t i, int b)
+key_last(struct px_scratch *sc, struct px_findings *fs, size_t n0, size_t i)
 {
 	size_t m = fs->n - n0;
 
-	if (m == 0 || (m <= sc->nfkey && sc->fkey[m - 1].pos == fs->n - 1))
-		return PHI_OK;
-	if (px_grow((void **)&sc->fkey, &sc->fkeycap, m, sizeof(*sc->fkey))
+	if (m == sc->nftok)
+		return PHI_OK;		/* none added */
+	if (px_grow((void **)&sc->ftok, &sc->ftokcap, m, sizeof(*sc->ftok))
 	    != PHI_OK)
 		return PHI_ENOMEM;
-	sc->fkey[m - 1].key = (uint64_t)i << 7 | (uint64_t)b;
-	sc->fkey[m - 1].pos = fs->n - 1;
-	sc->nfkey = m;
+	sc->ftok[m - 1] = (uint32_t)i;
+	sc->nftok = m;
 	return PHI_OK;
 }
 
@@ -634,7 +626,7 @@ rule_attempts(const struct phi_engine *eng, struct px_scratch *sc, int b,
 				    to, fs, &next);
 			if (rc == PHI_OK) {
 				last = next;
-				if ((rc = key_last(sc, fs, n0, i, b)) != PHI_OK)
+				if ((rc = key_last(sc, fs, n0, i)) != PHI_OK)
 					return rc;
 			} else if (rc != 1)
 				goto fail;
@@ -664,7 +656,7 @@ rule_attempts(const struct phi_engine *eng, struct px_scratch *sc, int b,
 				    fs, &next);
 			if (rc == PHI_OK) {
 				last = next;
-				if ((rc = key_last(sc, fs, n0, i, b)) != PHI_OK)
+				if ((rc = key_last(sc, fs, n0, i)) != PHI_OK)
 					return rc;
 				break;
 			}
@@ -681,32 +673,34 @@ fail:
 	return rc;
 }
 
-static int
-cmp_fkey(const void *a, const void *b)
-{
-	const struct px_fkey *x = a, *y = b;
-
-	return x->key < y->key ? -1 : x->key > y->key;
-}
-
 /*
  * Put the findings of triggered rules, fs->v[n0..), in the order a
  * token-major loop adds them: the resolver breaks its last ties by that
- * order, which must not depend on how the attempts were scheduled.
+ * order, which must not depend on how the attempts were scheduled.  They
+ * came rule by rule, in rule order, and each rule's in token order, so a
+ * stable counting sort by token gives that order.
  */
 static int
 order_findings(struct px_scratch *sc, struct px_findings *fs, size_t n0)
 {
-	size_t m = fs->n - n0, k;
+	size_t m = fs->n - n0, k, sum, c;
 
 	if (m < 2)
 		return PHI_OK;
 	if (px_grow((void **)&sc->fsort, &sc->fsortcap, m,
-	    sizeof(*sc->fsort)) != PHI_OK)
+	    sizeof(*sc->fsort)) != PHI_OK || px_grow((void **)&sc->fcount,
+	    &sc->fcountcap, sc->ntok + 1, sizeof(*sc->fcount)) != PHI_OK)
 		return PHI_ENOMEM;
-	qsort(sc->fkey, m, sizeof(*sc->fkey), cmp_fkey);
+	memset(sc->fcount, 0, (sc->ntok + 1) * sizeof(*sc->fcount));
 	for (k = 0; k < m; k++)
-		sc->fsort[k] = fs->v[sc->fkey[k].pos];
+		sc->fcount[sc->ftok[k]]++;
+	for (k = 0, sum = 0; k <= sc->ntok; k++) {
+		c = sc->fcount[k];
+		sc->fcount[k] = (uint32_t)sum;
+		sum += c;
+	}
+	for (k = 0; k < m; k++)
+		sc->fsort[sc->fcount[sc->ftok[k]]++] = fs->v[n0 + k];
 	for (k = 0; k < m; k++) {
 		fs->v[n0 + k] = sc->fsort[k];
 		fs->v[n0 + k].seq = (uint32_t)(n0 + k);
@@ -822,7 +816,7 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 				    sc->fire[i].tok;
 	/* now cnt[b] is where rule b's list ends */
 	n0 = fs->n;
-	sc->nfkey = 0;
+	sc->nftok = 0;
 	for (b = 0; b < eng->ntrig; b++) {
 		size_t s = b > 0 ? cnt[b - 1] : 0;
 

@@ -697,7 +697,8 @@ px_scratch_free(struct px_scratch *sc)
 	px_free(sc->ngrams);
 	px_free(sc->fire);
 	px_free(sc->fireidx);
-	px_free(sc->fkey);
+	px_free(sc->ftok);
+	px_free(sc->fcount);
 	px_free(sc->fsort);
 	if (sc->fold != NULL)
 		px_wipe_free(sc->fold, sc->foldcap);

@@ -596,10 +596,12 @@ struct px_scratch {
 	size_t firecap;
 	uint32_t *fireidx;		/* ... listed per rule */
 	size_t fireidxcap;
-	struct px_fkey *fkey;		/* ... their findings' order */
-	size_t fkeycap, nfkey;
+	uint32_t *ftok;			/* ... the token of each finding */
+	size_t ftokcap, nftok;
 	struct px_finding *fsort;	/* ... and room to sort them */
 	size_t fsortcap;
+	uint32_t *fcount;		/* ... by token */
+	size_t fcountcap;
 	const char *fail_rule;		/* rule whose match failed, if any */
 };
 
