@@ -54,6 +54,54 @@ cmp_start(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/*
+ * Sort v[0..n) by cmp_start(): a counting sort by start / 16, then an
+ * insertion sort of each bucket, which holds a few findings.  qsort()
+ * spent a comparison call on each step of each of its passes.  Without
+ * memory for the buckets, qsort().
+ */
+static void
+sort_findings(struct px_finding *v, size_t n)
+{
+	struct px_finding *out, x;
+	uint32_t *cnt;
+	size_t i, j, nb, maxs = 0, sum, c;
+
+	for (i = 0; i < n; i++)
+		if (v[i].start > maxs)
+			maxs = v[i].start;
+	nb = (maxs >> 4) + 1;
+	out = px_malloc(n * sizeof(*out));
+	cnt = px_calloc(nb + 1, sizeof(*cnt));
+	if (out == NULL || cnt == NULL) {
+		px_free(out);
+		px_free(cnt);
+		qsort(v, n, sizeof(*v), cmp_start);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		cnt[v[i].start >> 4]++;
+	for (i = 0, sum = 0; i <= nb; i++) {
+		c = cnt[i];
+		cnt[i] = (uint32_t)sum;
+		sum += c;
+	}
+	for (i = 0; i < n; i++)
+		out[cnt[v[i].start >> 4]++] = v[i];
+	/* in order across buckets: sort within each (a few findings) */
+	for (i = 1; i < n; i++) {
+		if (cmp_start(&out[i - 1], &out[i]) <= 0)
+			continue;
+		x = out[i];
+		for (j = i; j > 0 && cmp_start(&out[j - 1], &x) > 0; j--)
+			out[j] = out[j - 1];
+		out[j] = x;
+	}
+	memcpy(v, out, n * sizeof(*v));
+	px_free(out);
+	px_free(cnt);
+}
+
 /* Touching, or 1 to 3 blanks apart. */
 static int
 adjacent(const char *text, size_t a, size_t b)
@@ -118,7 +166,7 @@ px_resolve(const struct phi_engine *eng, struct px_findings *fs,
 
 	if (fs->n == 0)
 		return;
-	qsort(fs->v, fs->n, sizeof(*fs->v), cmp_start);
+	sort_findings(fs->v, fs->n);
 
 	/* Neighbours of one kind vouch for each other: "John Smith". */
 	for (i = 0; i + 1 < fs->n; i++) {
