@@ -314,9 +314,10 @@ px_regex_run(const struct phi_engine *eng, const struct px_rule *r,
 
 /*
  * Cheap tests before a triggered rule's match call: the bytes after the
- * trigger token (trigger-next, trigger-after) and the number of digits it starts with
- * (trigger-digits, for tokens that start with a digit).  Most digit tokens in notes (vitals, doses, counts)
- * fail them, which saves most calls into PCRE2.
+ * trigger token (trigger-next, trigger-after) and the number of digits it
+ * starts with (trigger-digits, for tokens that start with a digit).  Most
+ * digit tokens in notes (vitals, doses, counts) fail them, which saves
+ * most calls into PCRE2.
  */
 static int
 trigger_ok(const struct px_rule *r, const char *text, size_t len,
@@ -477,8 +478,9 @@ px_trigger_table(struct phi_engine *eng)
 
 /*
  * The @digit and @any firings at t, led by row digits, whose
- * trigger-next and trigger-digits pass: one entry of the table, and the
- * test of each rule the table leaves out.  In place: a mask returned by
+ * trigger-next, trigger-after and trigger-digits pass: one entry of the
+ * table (and a mask each for the 2nd and 3rd bytes), and the test of each
+ * rule the table leaves out.  In place: a mask returned by
  * value was stored a word at a time and read back as one vector, a
  * stalled load at every digit token.
  */
@@ -634,9 +636,10 @@ rule_attempts(const struct phi_engine *eng, struct px_scratch *sc, int b,
 		}
 		/* trigger-back: the match may start some tokens before its
 		 * trigger ("Mercy General Hospital"), or must (a minimum);
-		 * try the earliest start first.  Tokens lo..hi-1 are known not to start a match of
-		 * the rule (an anchored attempt depends on the text alone),
-		 * so overlapping windows try each token once. */
+		 * try the earliest start first.  Tokens lo..hi-1 are known
+		 * not to start a match of the rule (an anchored attempt
+		 * depends on the text alone), so overlapping windows try
+		 * each token once. */
 		k = back < i ? back : i;
 		j = i - k;
 		if (j >= lo && j < hi)
@@ -760,8 +763,8 @@ px_regex_run_triggered(const struct phi_engine *eng, struct px_scratch *sc,
 				continue;
 			memset(&bits, 0, sizeof(bits));
 		}
-		/* the @digit and @any firings whose trigger-next and
-		 * trigger-digits pass; a trigger word fires as it is */
+		/* the @digit and @any firings whose trigger-next, -after
+		 * and -digits pass; a trigger word fires as it is */
 		trigger_pass(eng, text, len, t, row, nb, &bits);
 		/* rules tried at this token only: its first byte must be
 		 * one their matches can start with; and the byte before

@@ -546,29 +546,27 @@ guard_overlap(const struct px_rule *r)
 	return !any;
 }
 
-/* trigger-back: [min, max] from the strings bv[0..nb), which it frees. */
+/*
+ * [min, max] of a rule key (trigger-digits, trigger-back): two decimal
+ * numbers 0 <= min <= max <= top from the strings sv[0..n), which it frees.
+ */
 static int
-rule_back(struct px_ld *l, struct fy_node *v, struct px_rule *r, char **bv,
-    size_t nb)
+int_range(char **sv, size_t n, long top, long *lo, long *hi)
 {
 	char *end;
-	long lo = -1, hi = -1;
+	size_t i;
+	long x[2] = { -1, -1 };
 
-	if (nb == 2) {
-		lo = strtol(bv[0], &end, 10);
-		if (*bv[0] == '\0' || *end != '\0')
-			lo = -1;
-		hi = strtol(bv[1], &end, 10);
-		if (*bv[1] == '\0' || *end != '\0')
-			hi = -1;
+	for (i = 0; n == 2 && i < 2; i++) {
+		errno = 0;
+		x[i] = strtol(sv[i], &end, 10);
+		if (*sv[i] == '\0' || *end != '\0' || errno != 0)
+			x[i] = -1;
 	}
-	strlist_free(bv, nb);
-	if (lo < 0 || hi < lo || hi > 8 || hi == 0)
-		return fail(l, v, "%s", "trigger-back is a number 0..8 or "
-		    "[min, max] with 0 <= min <= max <= 8, max > 0");
-	r->trigger_back = (int)hi;
-	r->trigger_back_min = (int)lo;
-	return PHI_OK;
+	strlist_free(sv, n);
+	*lo = x[0];
+	*hi = x[1];
+	return x[0] < 0 || x[1] < x[0] || x[1] > top ? -1 : 0;
 }
 
 static int
@@ -579,8 +577,8 @@ rule(struct px_ld *l, struct fy_node *n)
 	    "ambiguous-score", "priority", "context", "action", "case",
 	    "ambiguous", "exclude", "expand", "adjacent-boost", "min-length",
 	    "examples", "description", "trigger", "trigger-back", "trigger-next",
-	    "trigger-after", "trigger-digits", "trigger-lead", "trigger-prev", "guard", "near",
-	    "merge", NULL };
+	    "trigger-after", "trigger-digits", "trigger-lead", "trigger-prev",
+	    "guard", "near", "merge", NULL };
 	static const char *const dict_keys[] = { "case", "ambiguous",
 	    "ambiguous-score", "expand", "min-length", NULL };
 	struct fy_node *exs = NULL, *idn = NULL, *dkn = NULL;
@@ -717,19 +715,16 @@ rule(struct px_ld *l, struct fy_node *n)
 		} else if (strcmp(k, "trigger-digits") == 0) {
 			char **dv;
 			size_t nd;
-			char *end;
+			long lo, hi;
 
 			if (strlist(l, v, "trigger-digits", &dv, &nd))
 				goto fail;
-			if (nd != 2 || (r->trigger_digits[0] = (int)strtol(dv[0],
-			    &end, 10)) < 0 || *end != '\0' ||
-			    (r->trigger_digits[1] = (int)strtol(dv[1], &end,
-			    10)) < r->trigger_digits[0] || *end != '\0') {
-				strlist_free(dv, nd);
+			if (int_range(dv, nd, INT_MAX, &lo, &hi)) {
 				fail(l, v, "%s", "trigger-digits is [min, max]");
 				goto fail;
 			}
-			strlist_free(dv, nd);
+			r->trigger_digits[0] = (int)lo;
+			r->trigger_digits[1] = (int)hi;
 		} else if (strcmp(k, "guard") == 0) {
 			char **gv;
 			size_t ng;
@@ -814,6 +809,7 @@ rule(struct px_ld *l, struct fy_node *n)
 		} else if (strcmp(k, "trigger-back") == 0) {
 			char **bv;
 			size_t nb;
+			long lo, hi;
 
 			/* N, or [min, max]: the match starts min to max
 			 * tokens before the trigger */
@@ -822,10 +818,18 @@ rule(struct px_ld *l, struct fy_node *n)
 					goto fail;
 				r->trigger_back = (int)d;
 				r->trigger_back_min = 0;
-			} else if (strlist(l, v, "trigger-back", &bv, &nb))
-				goto fail;
-			else if (rule_back(l, v, r, bv, nb))
-				goto fail;
+			} else {
+				if (strlist(l, v, "trigger-back", &bv, &nb))
+					goto fail;
+				if (int_range(bv, nb, 8, &lo, &hi) || hi == 0) {
+					fail(l, v, "%s", "trigger-back is a number "
+					    "0..8 or [min, max] with 0 <= min <= "
+					    "max <= 8, max > 0");
+					goto fail;
+				}
+				r->trigger_back = (int)hi;
+				r->trigger_back_min = (int)lo;
+			}
 		} else if (strcmp(k, "trigger") == 0) {
 			if (strlist(l, v, "trigger", &r->triggers,
 			    &r->ntriggers))
